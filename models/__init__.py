@@ -1,0 +1,26 @@
+"""Typed SQLAlchemy models and the queries over them. Helpers take a session and never commit."""
+
+from models.base import Base, UTCDateTime, utcnow
+from models.letters import Archive, Letter, PollLog, Snapshot
+from models.rosters import Roster, RosterEntry, RosterMatch
+from models.signers import AuditLog, Facet, Person, Signature, SignatureEvent
+from models.users import User
+
+__all__ = [
+    "Archive",
+    "AuditLog",
+    "Base",
+    "Facet",
+    "Letter",
+    "Person",
+    "PollLog",
+    "Roster",
+    "RosterEntry",
+    "RosterMatch",
+    "Signature",
+    "SignatureEvent",
+    "Snapshot",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,105 @@
+"""Read and write helpers over the models. They take the session first and never commit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.letters import Letter, Snapshot
+
+SLUG_MAX = 80
+
+
+class DuplicateLetter(ValueError):
+    """A letter with that URL or slug is tracked already."""
+
+
+def slugify(text: str) -> str:
+    """A lowercase ASCII slug of ``text`` (at most SLUG_MAX characters, never empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") or "letter"
+
+
+def unique_slug(session: Session, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is free."""
+    taken = set(session.scalars(select(Letter.slug).where(Letter.slug.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def add_letter(session: Session, *, url: str, title: str | None, kind: str,
+               poll_interval_s: int, now: datetime, slug: str | None = None,
+               options: dict[str, Any] | None = None, organizer: str | None = None) -> Letter:
+    """Add a letter due at once; DuplicateLetter if its URL or slug is tracked already."""
+    if session.scalar(select(Letter.id).where(Letter.url == url, Letter.deleted_at.is_(None))):
+        raise DuplicateLetter(f"{url} is tracked already")
+    if slug and session.scalar(select(Letter.id).where(Letter.slug == slug)):
+        raise DuplicateLetter(f"the slug {slug!r} is taken")
+    letter = Letter(
+        slug=slug or unique_slug(session, slugify(title or _url_stem(url))),
+        title=title or url, url=url, kind=kind, options=options or {},
+        poll_interval_s=poll_interval_s, organizer=organizer, created_at=now, next_due_at=now,
+    )
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+def _url_stem(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url)
+
+
+def letter_by_slug(session: Session, slug: str) -> Letter | None:
+    """The letter with ``slug`` unless it was deleted."""
+    return session.scalar(select(Letter).where(Letter.slug == slug, Letter.deleted_at.is_(None)))
+
+
+def tracked_letters(session: Session) -> Sequence[Letter]:
+    """Every letter not deleted, in order of creation."""
+    return session.scalars(
+        select(Letter).where(Letter.deleted_at.is_(None)).order_by(Letter.id)
+    ).all()
+
+
+@dataclass(frozen=True)
+class LetterSummary:
+    letter: Letter
+    current: Snapshot | None
+
+
+def latest_ok_snapshots(session: Session, letter_ids: Sequence[int]) -> dict[int, Snapshot]:
+    """The newest snapshot with status ok for each letter id."""
+    if not letter_ids:
+        return {}
+    newest = (
+        select(Snapshot.letter_id, func.max(Snapshot.observed_at).label("at"))
+        .where(Snapshot.letter_id.in_(letter_ids), Snapshot.status == "ok")
+        .group_by(Snapshot.letter_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(Snapshot).join(
+            newest, (Snapshot.letter_id == newest.c.letter_id)
+            & (Snapshot.observed_at == newest.c.at)
+        )
+    )
+    return {snap.letter_id: snap for snap in rows}
+
+
+def letter_summaries(session: Session) -> list[LetterSummary]:
+    """Tracked letters with their current snapshot, for the index page and list command."""
+    letters = tracked_letters(session)
+    current = latest_ok_snapshots(session, [letter.id for letter in letters])
+    return [LetterSummary(letter, current.get(letter.id)) for letter in letters]

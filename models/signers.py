@@ -1,0 +1,148 @@
+"""Who signed: signatures with their history, people across letters, facets with provenance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+FACET_SOURCES = ("printed", "rule", "derived", "roster", "editor")
+
+
+class Person(Base):
+    """One human across letters; editors merge (merged_into) and split people."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    display_name: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+
+    signatures: Mapped[list[Signature]] = relationship(back_populates="person")
+
+
+class Signature(Base):
+    """One signer line of one letter, from first seen to last seen (never deleted)."""
+
+    __tablename__ = "signature"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    name_key: Mapped[str] = mapped_column(String(300))
+    occurrence: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(500))
+    raw: Mapped[str] = mapped_column(Text)
+    affiliation: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(500))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+    first_snapshot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("snapshot.id", ondelete="SET NULL")
+    )
+
+    person: Mapped[Person | None] = relationship(back_populates="signatures")
+    facets: Mapped[list[Facet]] = relationship(back_populates="signature")
+
+    __table_args__ = (
+        UniqueConstraint("letter_id", "name_key", "occurrence"),
+        Index("ix_signature_letter_position", "letter_id", "position"),
+        Index("ix_signature_letter_first_seen", "letter_id", "first_seen_at"),
+    )
+
+
+class SignatureEvent(Base):
+    """A signer added to or removed from a letter's list, at the snapshot that showed it."""
+
+    __tablename__ = "signature_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id", ondelete="CASCADE"))
+    signature_id: Mapped[int] = mapped_column(ForeignKey("signature.id", ondelete="CASCADE"))
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshot.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("signature_id", "snapshot_id"),
+        CheckConstraint("kind IN ('added', 'removed')", name="kind_known"),
+        Index("ix_signature_event_letter_at", "letter_id", "at"),
+    )
+
+
+class Facet(Base):
+    """One key/value fact about a signature or a person, with where it came from."""
+
+    __tablename__ = "facet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signature.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(20))
+    source_detail: Mapped[str | None] = mapped_column(String(500))
+    score: Mapped[float | None] = mapped_column(Float)
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An editor's override hides, never deletes, the machine's value.
+    overridden: Mapped[bool] = mapped_column(default=False)
+
+    signature: Mapped[Signature | None] = relationship(back_populates="facets")
+
+    __table_args__ = (
+        CheckConstraint(
+            "source IN ('printed', 'rule', 'derived', 'roster', 'editor')", name="source_known"
+        ),
+        CheckConstraint(
+            "signature_id IS NOT NULL OR person_id IS NOT NULL", name="has_subject"
+        ),
+        UniqueConstraint("signature_id", "person_id", "key", "value", "source"),
+        Index("ix_facet_key_value", "key", "value"),
+        Index("ix_facet_signature_key", "signature_id", "key"),
+        Index("ix_facet_person_key", "person_id", "key"),
+    )
+
+
+class AuditLog(Base):
+    """Who changed what, when: facet edits, merges and splits, letter edits, match reviews."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(60))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int | None]
+    old_value: Mapped[Any | None] = mapped_column(JSON)
+    new_value: Mapped[Any | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_log_target", "target_type", "target_id"),)

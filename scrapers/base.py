@@ -1,0 +1,95 @@
+"""What every adapter returns, and the registry that names adapters.
+
+An adapter is pure: ``parse(body, url, options) -> ScrapeResult``. No I/O, no clock, no
+database. ``sniff(body, url, content_type) -> float`` scores how likely the adapter reads the
+page (0 = not at all, 1 = certainly); ``kind=auto`` takes the best.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from scrapers.errors import UnknownKind
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One signer as the page prints them."""
+
+    raw: str
+    name: str
+    affiliation: str | None = None
+    role: str | None = None
+    location: str | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "raw": self.raw}
+        for key in ("affiliation", "role", "location"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScrapeResult:
+    """A parsed page: the stated count (None when the page states none), the list, and more."""
+
+    kind: str
+    title: str | None
+    reported_count: int | None
+    signers: tuple[Signer, ...] = ()
+    has_list: bool = True
+    next_page_url: str | None = None
+    fingerprint: str | None = None
+    breakdowns: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def listed_count(self) -> int:
+        return len(self.signers)
+
+
+class Adapter(Protocol):
+    name: str
+
+    def sniff(self, body: bytes, url: str, content_type: str | None) -> float: ...
+
+    def parse(self, body: bytes, url: str, options: Mapping[str, Any]) -> ScrapeResult: ...
+
+
+ADAPTERS: dict[str, Adapter] = {}
+
+
+def register(adapter: Adapter) -> Adapter:
+    """Add an adapter under its name; the last line of each adapter module calls this."""
+    ADAPTERS[adapter.name] = adapter
+    return adapter
+
+
+def get_adapter(kind: str) -> Adapter:
+    """The adapter registered as ``kind``; UnknownKind names the known ones otherwise."""
+    _load_builtin_adapters()
+    try:
+        return ADAPTERS[kind]
+    except KeyError:
+        known = ", ".join(sorted(ADAPTERS)) or "none"
+        raise UnknownKind(f"unknown kind {kind!r} (known: auto, {known})") from None
+
+
+def known_kinds() -> list[str]:
+    """Every registered adapter name, sorted."""
+    _load_builtin_adapters()
+    return sorted(ADAPTERS)
+
+
+def _load_builtin_adapters() -> None:
+    # Importing the package runs each adapter module's register() call once.
+    import scrapers.adapters  # noqa: F401
+
+
+ParseFn = Callable[[bytes, str, Mapping[str, Any]], ScrapeResult]

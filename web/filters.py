@@ -1,0 +1,32 @@
+"""Jinja filters: numbers and times as readers expect them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+
+
+def thousands(value: int | None) -> str:
+    """1140 -> '1,140'; None -> an em dash (no number is not zero)."""
+    return "—" if value is None else f"{value:,}"
+
+
+def iso_utc(value: datetime | None) -> str:
+    """ISO 8601 in UTC with a Z, for machine-readable time elements."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human_utc(value: datetime | None) -> str:
+    """'17 Feb 2020 19:05 UTC' (the reader's zone is applied in the browser)."""
+    if value is None:
+        return "never"
+    return value.astimezone(UTC).strftime("%-d %b %Y %H:%M UTC")
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(thousands)
+    app.add_template_filter(iso_utc)
+    app.add_template_filter(human_utc)
