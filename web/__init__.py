@@ -1,4 +1,8 @@
-"""Flask blueprints: pages, JSON API, CSV export, admin."""
+"""Flask blueprints: pages, JSON API, CSV export, admin.
+
+Each module exposes ``init_app(app)``; this one calls them in order. Security comes first so
+its headers and CSRF protection cover every blueprint registered after it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the template helpers."""
-    from web import filters, health, pages
+    from web import admin, api, auth, exports, filters, health, pages, security
 
+    security.init_app(app)
+    auth.init_app(app)
     filters.init_app(app)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(health.bp)
+    for module in (pages, api, exports, health, admin):
+        module.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,3 +18,7 @@ def healthz():
     except SQLAlchemyError as exc:
         return jsonify(status="error", database=type(exc).__name__), 503
     return jsonify(status="ok", database="ok")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
