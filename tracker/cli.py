@@ -128,14 +128,97 @@ def run_command(host: str, port: int, no_scheduler: bool, threads: int) -> None:
 
 
 def _start_embedded_scheduler(app: Flask):
-    """The scheduler of tracker.scheduler when it exists; None until then."""
-    try:
-        from tracker.scheduler import start_background_scheduler
-    except ImportError:
-        return None
+    from tracker.scheduler import start_background_scheduler
+
     return start_background_scheduler(app)
+
+
+@click.command("preview")
+@click.argument("url")
+@click.option("--kind", default="auto", show_default=True, help="Adapter name or auto.")
+@click.option("--selector", help="CSS selector of one signer item (html kind).")
+@click.option("--count-selector", help="CSS selector of the headline count (html kind).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on stdout.")
+@click.option("--limit", default=20, show_default=True, help="How many signers to show.")
+@with_appcontext
+def preview_command(url: str, kind: str, selector: str | None, count_selector: str | None,
+                    as_json: bool, limit: int) -> None:
+    """Fetch and parse URL without storing anything."""
+    from scrapers.errors import SignwatchScrapeError
+    from scrapers.preview import preview_document, preview_url
+    from tracker.runtime import fetch_settings
+
+    url, kind = validate_url(url), validate_kind(kind)
+    options = _options(selector=selector, count_selector=count_selector)
+    try:
+        scraped = preview_url(url, kind, options, fetch_settings(current_app))
+    except SignwatchScrapeError as exc:
+        raise click.ClickException(f"{exc.outcome}: {exc}") from None
+    if scraped.empty_reason:
+        raise click.ClickException(f"no_signers: {scraped.empty_reason}")
+    document = preview_document(scraped, first=limit)
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False) if as_json
+               else _preview_text(document))
+
+
+def _preview_text(doc: dict[str, Any]) -> str:
+    reported = "none stated" if doc["reported_count"] is None else f"{doc['reported_count']:,}"
+    lines = [f"kind:           {doc['kind']}", f"title:          {doc['title'] or '-'}",
+             f"headline count: {reported}", f"listed signers: {doc['listed_count']:,}"]
+    lines += [f"  {n:>4}. {s['raw']}" for n, s in enumerate(doc["signers"], start=1)]
+    return "\n".join(lines)
+
+
+@click.command("poll")
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "poll_all", is_flag=True, help="Every active letter.")
+@click.option("--due", is_flag=True, help="Only letters whose next poll is due.")
+@with_appcontext
+def poll_command(slugs: tuple[str, ...], poll_all: bool, due: bool) -> None:
+    """Poll letters now; one line per letter (count, change, outcome)."""
+    from tracker.runtime import get_poller
+    from tracker.scheduler import select_letters
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with session_factory(app)() as session:
+        try:
+            ids = select_letters(session, slugs, poll_all=poll_all, due=due, now=utcnow())
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    if not ids:
+        click.echo("nothing to poll (name letters, or use --all / --due)")
+        return
+    poller = get_poller(app)
+    failures = _poll_with_progress(poller, ids)
+    if failures:
+        raise SystemExit(1)
+
+
+def _poll_with_progress(poller: Any, ids: list[int]) -> int:
+    failures = 0
+    show_bar = len(ids) > 1
+    with click.progressbar(ids, label="polling", file=None if show_bar else _Null(),
+                           show_pos=True) as bar:
+        for letter_id in bar:
+            result = poller.poll(letter_id)
+            failures += result.snapshot_id is None and result.outcome != "unchanged"
+            click.echo(("\n" if show_bar else "") + result.line())
+    return failures
+
+
+class _Null:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(letters_cli)
     app.cli.add_command(run_command)
+    app.cli.add_command(preview_command)
+    app.cli.add_command(poll_command)

@@ -1,0 +1,246 @@
+"""Write helpers for the tracker: archive, snapshots, signer history, poll log.
+
+Every function takes the session first and never commits: ``tracker.poll`` owns the one
+transaction of a poll, so a crash leaves the whole poll or nothing.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from models.letters import Archive, Letter, PollLog, Snapshot
+from models.signers import Person, Signature, SignatureEvent
+
+CHUNK = 900  # stays under SQLite's bound-parameter limit
+
+
+def store_archive(session: Session, *, sha256: str, body: bytes, url: str,
+                  content_type: str | None, now: datetime) -> str:
+    """Keep ``body`` once under its sha256 (gzip-compressed); returns the key."""
+    if session.get(Archive, sha256) is None:
+        session.add(Archive(sha256=sha256, url=url, content_type=content_type, size=len(body),
+                            compression="gzip", body=gzip.compress(body, 6),
+                            first_seen_at=now))
+        session.flush()
+    return sha256
+
+
+def archived_body(archive: Archive) -> bytes:
+    """The archived page bytes as they were fetched."""
+    return gzip.decompress(archive.body) if archive.compression == "gzip" else archive.body
+
+
+def latest_snapshot(session: Session, letter_id: int, *, statuses: Sequence[str] = ("ok",),
+                    before: datetime | None = None) -> Snapshot | None:
+    """The newest snapshot of the letter with one of ``statuses`` (at or before ``before``)."""
+    query = select(Snapshot).where(Snapshot.letter_id == letter_id,
+                                   Snapshot.status.in_(statuses))
+    if before is not None:
+        query = query.where(Snapshot.observed_at <= before)
+    return session.scalar(query.order_by(Snapshot.observed_at.desc()).limit(1))
+
+
+def pending_suspects(session: Session, letter_id: int, after: datetime | None) -> list[Snapshot]:
+    """Suspect snapshots newer than the current ok one, oldest first."""
+    query = select(Snapshot).where(Snapshot.letter_id == letter_id, Snapshot.status == "suspect")
+    if after is not None:
+        query = query.where(Snapshot.observed_at > after)
+    return list(session.scalars(query.order_by(Snapshot.observed_at)))
+
+
+def confirm_snapshot(snapshot: Snapshot, now: datetime) -> None:
+    """The page still says what ``snapshot`` says: one more confirmation, no new row."""
+    if now > snapshot.last_confirmed_at:
+        snapshot.last_confirmed_at = now
+    snapshot.confirmations += 1
+
+
+@dataclass(frozen=True)
+class SignerRow:
+    """One signer of a parsed list, keyed for matching across polls."""
+
+    name_key: str
+    occurrence: int
+    position: int
+    name: str
+    raw: str
+    affiliation: str | None = None
+    role: str | None = None
+    location: str | None = None
+    extra: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SignerDiff:
+    added: list[int]
+    returned: list[int]
+    removed: list[int]
+    kept: int
+
+
+def apply_signer_list(session: Session, letter: Letter, snapshot: Snapshot,
+                      rows: Sequence[SignerRow]) -> SignerDiff:
+    """Make the letter's active signatures equal ``rows``; record added/removed events."""
+    now = snapshot.observed_at
+    active = _signatures(session, letter.id, removed=False)
+    wanted = {(row.name_key, row.occurrence): row for row in rows}
+    gone = [sig_id for key, (sig_id, _pos) in active.items() if key not in wanted]
+    new_rows = [row for key, row in wanted.items() if key not in active]
+    returning = _signatures(session, letter.id, removed=True,
+                            keys={(r.name_key, r.occurrence) for r in new_rows})
+    returned = _restore(session, new_rows, returning, now)
+    fresh = [row for row in new_rows if (row.name_key, row.occurrence) not in returning]
+    added = _insert_signatures(session, letter.id, fresh, snapshot)
+    _mark_removed(session, gone, now)
+    _reposition(session, active, wanted)
+    session.execute(update(Signature).where(Signature.letter_id == letter.id,
+                                            Signature.removed_at.is_(None))
+                    .values(last_seen_at=now))
+    _record_events(session, letter.id, snapshot, added + returned, gone)
+    return SignerDiff(added=added, returned=returned, removed=gone,
+                      kept=len(rows) - len(new_rows))
+
+
+def _signatures(session: Session, letter_id: int, *, removed: bool,
+                keys: set[tuple[str, int]] | None = None) -> dict[tuple[str, int], tuple[int, int]]:
+    if keys is not None and not keys:
+        return {}
+    condition = Signature.removed_at.is_not(None) if removed else Signature.removed_at.is_(None)
+    query = select(Signature.name_key, Signature.occurrence, Signature.id, Signature.position)
+    rows = session.execute(query.where(Signature.letter_id == letter_id, condition))
+    found = {(key, occ): (sig_id, pos) for key, occ, sig_id, pos in rows}
+    return found if keys is None else {k: v for k, v in found.items() if k in keys}
+
+
+def _restore(session: Session, rows: Sequence[SignerRow],
+             returning: dict[tuple[str, int], tuple[int, int]], now: datetime) -> list[int]:
+    restored = []
+    for row in rows:
+        hit = returning.get((row.name_key, row.occurrence))
+        if hit is None:
+            continue
+        session.execute(update(Signature).where(Signature.id == hit[0]).values(
+            removed_at=None, last_seen_at=now, position=row.position, raw=row.raw))
+        restored.append(hit[0])
+    return restored
+
+
+def _insert_signatures(session: Session, letter_id: int, rows: Sequence[SignerRow],
+                       snapshot: Snapshot) -> list[int]:
+    if not rows:
+        return []
+    persons = link_persons(session, rows)
+    values = [
+        {"letter_id": letter_id, "person_id": persons[row.name_key], "name_key": row.name_key,
+         "occurrence": row.occurrence, "name": row.name, "raw": row.raw,
+         "affiliation": row.affiliation, "role": row.role, "location": row.location,
+         "extra": row.extra or None, "position": row.position,
+         "first_seen_at": snapshot.observed_at, "last_seen_at": snapshot.observed_at,
+         "first_snapshot_id": snapshot.id}
+        for row in rows
+    ]
+    return _insert_returning_ids(session, Signature, values)
+
+
+def _insert_returning_ids(session: Session, model: type, values: list[dict[str, Any]]) -> list[int]:
+    ids: list[int] = []
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start:start + CHUNK]
+        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+        ids.extend(session.scalars(statement, chunk))
+    return ids
+
+
+def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
+    """Person id per name key: an existing (unmerged) person, or a new one."""
+    display = {}
+    for row in rows:
+        display.setdefault(row.name_key, row.name)
+    found = _existing_persons(session, list(display))
+    missing = [key for key in display if key not in found]
+    values = [{"name_key": key, "display_name": display[key][:500]} for key in missing]
+    found.update(zip(missing, _insert_returning_ids(session, Person, values), strict=True))
+    return found
+
+
+def _existing_persons(session: Session, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        query = select(Person.name_key, Person.id).where(
+            Person.name_key.in_(keys[start:start + CHUNK]), Person.merged_into_id.is_(None)
+        ).order_by(Person.id)
+        for key, person_id in session.execute(query):
+            found.setdefault(key, person_id)
+    return found
+
+
+def _mark_removed(session: Session, ids: list[int], now: datetime) -> None:
+    for start in range(0, len(ids), CHUNK):
+        session.execute(update(Signature).where(Signature.id.in_(ids[start:start + CHUNK]))
+                        .values(removed_at=now))
+
+
+def _reposition(session: Session, active: dict[tuple[str, int], tuple[int, int]],
+                wanted: dict[tuple[str, int], SignerRow]) -> None:
+    moved = [{"sid": sig_id, "pos": wanted[key].position}
+             for key, (sig_id, pos) in active.items()
+             if key in wanted and wanted[key].position != pos]
+    if moved:
+        table = Signature.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("sid")).values(position=bindparam("pos")),
+            moved,
+        )
+
+
+def _record_events(session: Session, letter_id: int, snapshot: Snapshot,
+                   added: list[int], removed: list[int]) -> None:
+    values = [{"letter_id": letter_id, "signature_id": sig_id, "snapshot_id": snapshot.id,
+               "kind": kind, "at": snapshot.observed_at}
+              for kind, ids in (("added", added), ("removed", removed)) for sig_id in ids]
+    for start in range(0, len(values), CHUNK):
+        session.execute(insert(SignatureEvent), values[start:start + CHUNK])
+
+
+def write_poll_log(session: Session, *, letter_id: int, started_at: datetime, duration_ms: int,
+                   outcome: str, http_status: int | None = None, error: str | None = None,
+                   snapshot_id: int | None = None, keep: int = 500) -> None:
+    """Log one attempt and drop this letter's entries beyond the newest ``keep``."""
+    session.add(PollLog(letter_id=letter_id, started_at=started_at, duration_ms=duration_ms,
+                        outcome=outcome, http_status=http_status,
+                        error=error[:4000] if error else None, snapshot_id=snapshot_id))
+    session.flush()
+    cutoff = session.scalar(
+        select(PollLog.id).where(PollLog.letter_id == letter_id)
+        .order_by(PollLog.id.desc()).offset(keep).limit(1)
+    )
+    if cutoff is not None:
+        session.execute(delete(PollLog).where(PollLog.letter_id == letter_id,
+                                              PollLog.id <= cutoff))
+
+
+def signer_keys_as_of(session: Session, letter_id: int, at: datetime) -> list[tuple[str, int]]:
+    """The letter's list as it stood at ``at``, rebuilt from events, in list order."""
+    latest = (
+        select(SignatureEvent.signature_id, SignatureEvent.kind,
+               SignatureEvent.at, SignatureEvent.id)
+        .where(SignatureEvent.letter_id == letter_id, SignatureEvent.at <= at)
+        .order_by(SignatureEvent.signature_id, SignatureEvent.at, SignatureEvent.id)
+    )
+    state: dict[int, str] = {}
+    for signature_id, kind, _at, _id in session.execute(latest):
+        state[signature_id] = kind
+    present = [sig_id for sig_id, kind in state.items() if kind == "added"]
+    rows = []
+    for start in range(0, len(present), CHUNK):
+        rows.extend(session.execute(
+            select(Signature.position, Signature.name_key, Signature.occurrence)
+            .where(Signature.id.in_(present[start:start + CHUNK]))))
+    return [(key, occ) for _pos, key, occ in sorted(rows)]

@@ -1,0 +1,49 @@
+"""The guard: is a freshly parsed page believable next to what we last trusted? Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What a page said: the stated count and the number of names listed (None: no list)."""
+
+    reported: int | None
+    listed: int | None
+    list_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class GuardSettings:
+    drop_share: float = 0.2
+    confirmations: int = 3
+
+
+def suspicion(previous: Counts | None, current: Counts, settings: GuardSettings) -> str | None:
+    """Why ``current`` is suspect next to ``previous``, or None when it can be trusted."""
+    if previous is None:
+        return None
+    for label, before, now in (("count", previous.reported, current.reported),
+                               ("list", previous.listed, current.listed)):
+        reason = _judge(label, before, now, settings.drop_share)
+        if reason:
+            return reason
+    return None
+
+
+def _judge(label: str, before: int | None, now: int | None, drop_share: float) -> str | None:
+    if not before:
+        return None
+    if now is None:
+        return f"the {label} vanished (was {before:,})"
+    if now == 0:
+        return f"the {label} dropped to zero (was {before:,})"
+    if before - now > drop_share * before:
+        return f"the {label} dropped by {before - now:,} of {before:,} (over {drop_share:.0%})"
+    return None
+
+
+def same_counts(a: Counts, b: Counts) -> bool:
+    """Whether two observations say the same thing (count, list size and list content)."""
+    return a == b

@@ -1,0 +1,383 @@
+"""One poll of one letter: fetch -> parse -> guard -> record, in one transaction.
+
+``Poller.poll`` is the only place that joins the fetcher, the adapters, the guard and the
+store. Scrape failures (the exception tree of scrapers/errors.py) are caught here, once, and
+become typed outcomes in the poll log and the letter's state: never a silent zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from enrich.names import name_key
+from models import history
+from models.letters import Letter, Snapshot
+from scrapers.base import ScrapeResult
+from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
+from scrapers.fetch import Fetcher
+from scrapers.scrape import Scraped, scrape
+from tracker.guard import Counts, GuardSettings, suspicion
+
+MAX_BACKOFF = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    guard: GuardSettings = field(default_factory=GuardSettings)
+    poll_log_keep: int = 500
+    max_pages: int = 20
+    jitter: float = 0.1
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll did, for the command line and the scheduler."""
+
+    slug: str
+    outcome: str
+    reported_count: int | None = None
+    listed_count: int | None = None
+    delta: int | None = None
+    snapshot_id: int | None = None
+    http_status: int | None = None
+    error: str | None = None
+    added: int = 0
+    removed: int = 0
+
+    def line(self) -> str:
+        """One line for a terminal: slug, count, change, outcome."""
+        count = "-" if self.reported_count is None else f"{self.reported_count:,}"
+        listed = "-" if self.listed_count is None else f"{self.listed_count:,}"
+        change = "" if not self.delta else f" ({self.delta:+,})"
+        detail = f": {self.error}" if self.error else ""
+        return f"{self.slug}: {count} stated, {listed} listed{change} [{self.outcome}]{detail}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A parsed page with where it came from, ready to be recorded."""
+
+    body: bytes
+    url: str
+    content_type: str | None
+    sha256: str
+    result: ScrapeResult | None
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    empty_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LetterState:
+    id: int
+    slug: str
+    url: str
+    kind: str
+    options: dict[str, Any]
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str | None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Poller:
+    """Polls letters with one fetcher; safe to share between threads."""
+
+    def __init__(self, sessions: sessionmaker[Session], fetcher: Fetcher,
+                 settings: PollSettings | None = None, *,
+                 clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None):
+        self.sessions = sessions
+        self.fetcher = fetcher
+        self.settings = settings or PollSettings()
+        self.clock = clock
+        self.rng = rng or random.Random()
+
+    def poll(self, letter_id: int) -> PollResult:
+        """Fetch, parse, guard and record one letter; failures become a logged outcome."""
+        state = self._state(letter_id)
+        started, timer = self.clock(), time.monotonic()
+        try:
+            scraped = scrape(self.fetcher, state.url, kind=state.kind, options=state.options,
+                             etag=state.etag, last_modified=state.last_modified,
+                             last_sha256=state.content_sha256,
+                             max_pages=self.settings.max_pages)
+        except SignwatchScrapeError as exc:
+            return self._record_failure(state, exc, started, _ms_since(timer))
+        if scraped.result is None:
+            return self._record_unchanged(state, scraped, started, _ms_since(timer))
+        page = page_from_scrape(scraped)
+        return self.record(state.id, page, observed_at=started, duration_ms=_ms_since(timer))
+
+    def poll_many(self, letter_ids: Sequence[int]) -> list[PollResult]:
+        """Poll each letter in turn (the scheduler adds concurrency around poll())."""
+        return [self.poll(letter_id) for letter_id in letter_ids]
+
+    def _state(self, letter_id: int) -> LetterState:
+        with self.sessions() as session:
+            letter = session.get_one(Letter, letter_id)
+            state = LetterState(letter.id, letter.slug, letter.url, letter.kind,
+                                dict(letter.options or {}), letter.etag, letter.last_modified,
+                                letter.content_sha256)
+            if _has_pending_suspect(session, letter.id):
+                # A suspect change is confirmed by re-reading the page, not by a 304.
+                state = replace(state, etag=None, last_modified=None, content_sha256=None)
+            return state
+
+    def record(self, letter_id: int, page: Page, *, observed_at: datetime,
+               duration_ms: int = 0) -> PollResult:
+        """Store one parsed page observed at ``observed_at`` (also the backfill's entry)."""
+        with self.sessions() as session, session.begin():
+            letter = _locked_letter(session, letter_id)
+            recorder = _Recorder(session, letter, page, observed_at, self.settings)
+            result = recorder.run()
+            if result.snapshot_id is None:
+                self._note_failure(letter, NoSignersFound(result.error or "nothing found"),
+                                   observed_at)
+            else:
+                self._after_success(letter, page, observed_at)
+            history.write_poll_log(session, letter_id=letter.id, started_at=observed_at,
+                                   duration_ms=duration_ms, outcome=result.outcome,
+                                   http_status=page.http_status, error=result.error,
+                                   snapshot_id=result.snapshot_id,
+                                   keep=self.settings.poll_log_keep)
+            return result
+
+    def _record_unchanged(self, state: LetterState, scraped: Scraped, started: datetime,
+                          duration_ms: int) -> PollResult:
+        with self.sessions() as session, session.begin():
+            letter = _locked_letter(session, state.id)
+            latest = history.latest_snapshot(session, letter.id)
+            result = PollResult(letter.slug, "unchanged", http_status=scraped.fetch.status_code)
+            if latest is not None:
+                result = _reconfirm(letter, latest, started)
+            self._after_success(letter, None, started)
+            letter.etag = scraped.fetch.etag or letter.etag
+            letter.last_modified = scraped.fetch.last_modified or letter.last_modified
+            history.write_poll_log(session, letter_id=letter.id, started_at=started,
+                                   duration_ms=duration_ms, outcome="unchanged",
+                                   http_status=scraped.fetch.status_code,
+                                   keep=self.settings.poll_log_keep)
+            return result
+
+    def _record_failure(self, state: LetterState, exc: SignwatchScrapeError, started: datetime,
+                        duration_ms: int) -> PollResult:
+        status = getattr(exc, "status_code", None)
+        with self.sessions() as session, session.begin():
+            letter = _locked_letter(session, state.id)
+            self._note_failure(letter, exc, started)
+            history.write_poll_log(session, letter_id=letter.id, started_at=started,
+                                   duration_ms=duration_ms, outcome=exc.outcome,
+                                   http_status=status, error=str(exc),
+                                   keep=self.settings.poll_log_keep)
+        return PollResult(state.slug, exc.outcome, http_status=status, error=str(exc))
+
+    def _note_failure(self, letter: Letter, exc: SignwatchScrapeError, at: datetime) -> None:
+        letter.consecutive_failures += 1
+        letter.last_outcome, letter.last_error = exc.outcome, str(exc)[:4000]
+        letter.last_http_status = getattr(exc, "status_code", None)
+        letter.last_polled_at = max(at, letter.last_polled_at or at)
+        letter.next_due_at = self.clock() + self._backoff(letter, exc)
+
+    def _after_success(self, letter: Letter, page: Page | None, at: datetime) -> None:
+        letter.consecutive_failures = 0
+        letter.last_error = None
+        letter.last_polled_at = max(at, letter.last_polled_at or at)
+        letter.next_due_at = self.clock() + self._interval(letter)
+        if page is None:
+            letter.last_outcome = "ok"
+            return
+        letter.last_outcome = "ok"
+        letter.last_http_status = page.http_status
+        letter.etag, letter.last_modified = page.etag, page.last_modified
+        letter.content_sha256 = page.sha256
+        if page.result is not None:
+            _learn_from_page(letter, page.result)
+
+    def _interval(self, letter: Letter) -> timedelta:
+        spread = 1 + self.rng.uniform(-self.settings.jitter, self.settings.jitter)
+        return timedelta(seconds=letter.poll_interval_s * spread)
+
+    def _backoff(self, letter: Letter, exc: SignwatchScrapeError) -> timedelta:
+        """Exponential backoff with jitter after failures, at least any Retry-After."""
+        base = letter.poll_interval_s * 2 ** min(letter.consecutive_failures - 1, 10)
+        wait = min(timedelta(seconds=base), MAX_BACKOFF) * self.rng.uniform(0.75, 1.0)
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            wait = max(wait, timedelta(seconds=exc.retry_after))
+        return wait
+
+
+def _has_pending_suspect(session: Session, letter_id: int) -> bool:
+    trusted = history.latest_snapshot(session, letter_id)
+    after = trusted.observed_at if trusted else None
+    return bool(history.pending_suspects(session, letter_id, after))
+
+
+def page_from_scrape(scraped: Scraped) -> Page:
+    fetch = scraped.fetch
+    sha = fetch.sha256 or hashlib.sha256(fetch.body).hexdigest()
+    return Page(body=fetch.body, url=fetch.final_url, content_type=fetch.content_type,
+                sha256=sha, result=scraped.result, http_status=fetch.status_code,
+                etag=fetch.etag, last_modified=fetch.last_modified,
+                empty_reason=scraped.empty_reason)
+
+
+def _learn_from_page(letter: Letter, result: ScrapeResult) -> None:
+    letter.detected_kind = result.kind
+    if result.fingerprint:
+        letter.fingerprint = result.fingerprint
+    if result.title and letter.title == letter.url:
+        letter.title = result.title[:500]
+
+
+def _locked_letter(session: Session, letter_id: int) -> Letter:
+    # FOR UPDATE serialises two pollers of one letter on PostgreSQL (SQLite locks the file).
+    return session.scalars(select(Letter).where(Letter.id == letter_id).with_for_update()).one()
+
+
+def _ms_since(start: float) -> int:
+    return int((time.monotonic() - start) * 1000)
+
+
+def signer_rows(result: ScrapeResult) -> list[history.SignerRow]:
+    """The parsed list keyed for matching: name key plus occurrence where names repeat."""
+    rows, seen = [], {}
+    for position, signer in enumerate(result.signers, start=1):
+        key = _key_for(signer.name, signer.raw)
+        seen[key] = seen.get(key, 0) + 1
+        rows.append(history.SignerRow(
+            name_key=key, occurrence=seen[key], position=position, name=signer.name[:500],
+            raw=signer.raw[:10_000], affiliation=signer.affiliation, role=signer.role,
+            location=(signer.location or None) and signer.location[:500],
+            extra=dict(signer.extra) or None,
+        ))
+    return rows
+
+
+def _key_for(name: str, raw: str) -> str:
+    key = name_key(name) or name_key(raw)
+    return key[:300] if key else "#" + hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def list_digest(rows: Sequence[history.SignerRow]) -> str:
+    """A hash of the ordered list of signer keys: any addition, removal or move changes it."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(f"{row.name_key}\x1f{row.occurrence}\n".encode())
+    return digest.hexdigest()
+
+
+def counts_of(snapshot: Snapshot) -> Counts:
+    return Counts(snapshot.reported_count, snapshot.listed_count, snapshot.list_sha256)
+
+
+def _reconfirm(letter: Letter, latest: Snapshot, at: datetime) -> PollResult:
+    """An unchanged page confirms the trusted snapshot again: no new row."""
+    history.confirm_snapshot(latest, at)
+    return PollResult(letter.slug, "unchanged", latest.reported_count, latest.listed_count,
+                      delta=0, snapshot_id=latest.id)
+
+
+class _Recorder:
+    """Guard and store one page for one letter inside the caller's transaction."""
+
+    def __init__(self, session: Session, letter: Letter, page: Page, at: datetime,
+                 settings: PollSettings):
+        self.session, self.letter, self.page, self.at = session, letter, page, at
+        self.settings = settings
+        result = page.result
+        self.rows = signer_rows(result) if result is not None else []
+        has_list = result is not None and result.has_list
+        self.counts = Counts(
+            result.reported_count if result else None,
+            len(self.rows) if has_list else None,
+            list_digest(self.rows) if has_list else None,
+        )
+
+    def run(self) -> PollResult:
+        page = self.page
+        history.store_archive(self.session, sha256=page.sha256, body=page.body, url=page.url,
+                              content_type=page.content_type, now=self.at)
+        trusted = history.latest_snapshot(self.session, self.letter.id)
+        if trusted is None and self.counts.reported is None and not self.counts.listed:
+            return PollResult(self.letter.slug, NoSignersFound.outcome,
+                              http_status=page.http_status,
+                              error=page.empty_reason or "the page shows no count and no list")
+        reason = suspicion(counts_of(trusted) if trusted else None, self.counts,
+                           self.settings.guard)
+        if reason is not None:
+            return self._suspect(trusted, reason)
+        if trusted is not None and counts_of(trusted) == self.counts:
+            history.confirm_snapshot(trusted, self.at)
+            return self._result("unchanged", trusted, None, trusted)
+        return self._new_snapshot(trusted, "ok")
+
+    def _new_snapshot(self, trusted: Snapshot | None, status: str,
+                      reason: str | None = None) -> PollResult:
+        snapshot = self._insert_snapshot(trusted, status, reason)
+        diff = None
+        if status == "ok" and self.counts.listed is not None:
+            diff = history.apply_signer_list(self.session, self.letter, snapshot, self.rows)
+        outcome = "suspect" if status == "suspect" else ("first" if trusted is None
+                                                          else "changed")
+        return self._result(outcome, snapshot, diff, trusted, error=reason)
+
+    def _insert_snapshot(self, trusted: Snapshot | None, status: str,
+                         reason: str | None) -> Snapshot:
+        result = self.page.result
+        fingerprint = result.fingerprint if result else None
+        changed = bool(trusted and trusted.fingerprint and fingerprint
+                       and trusted.fingerprint != fingerprint)
+        snapshot = Snapshot(
+            letter_id=self.letter.id, observed_at=self.at, last_confirmed_at=self.at,
+            confirmations=1, reported_count=self.counts.reported,
+            listed_count=self.counts.listed, list_sha256=self.counts.list_sha256,
+            status=status, suspect_reason=reason, fingerprint=fingerprint,
+            fingerprint_changed=changed, archive_sha256=self.page.sha256,
+            source_url=self.page.url,
+            breakdowns={k: dict(v) for k, v in result.breakdowns.items()} if result else None,
+        )
+        self.session.add(snapshot)
+        self.session.flush()
+        return snapshot
+
+    def _suspect(self, trusted: Snapshot | None, reason: str) -> PollResult:
+        after = trusted.observed_at if trusted else None
+        pending = history.pending_suspects(self.session, self.letter.id, after)
+        last = pending[-1] if pending else None
+        if last is None or counts_of(last) != self.counts:
+            return self._new_snapshot(trusted, "suspect", reason)
+        history.confirm_snapshot(last, self.at)
+        if last.confirmations < self.settings.guard.confirmations:
+            return self._result("suspect", last, None, trusted, error=reason)
+        last.status = "ok"
+        diff = None
+        if self.counts.listed is not None:
+            diff = history.apply_signer_list(self.session, self.letter, last, self.rows)
+        return self._result("confirmed", last, diff, trusted)
+
+    def _result(self, outcome: str, snapshot: Snapshot, diff: history.SignerDiff | None,
+                trusted: Snapshot | None, error: str | None = None) -> PollResult:
+        before = trusted.reported_count if trusted else None
+        now = snapshot.reported_count
+        delta = now - before if (now is not None and before is not None) else None
+        if delta is None and trusted is not None and snapshot.listed_count is not None:
+            delta = snapshot.listed_count - (trusted.listed_count or 0)
+        return PollResult(
+            self.letter.slug, outcome, snapshot.reported_count, snapshot.listed_count, delta,
+            snapshot.id, self.page.http_status, error,
+            added=len(diff.added) + len(diff.returned) if diff else 0,
+            removed=len(diff.removed) if diff else 0,
+        )

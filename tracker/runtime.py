@@ -1,0 +1,39 @@
+"""The tracker's long-lived parts, built once per app from its config."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from scrapers.fetch import Fetcher, FetchSettings, build_client
+from tracker.guard import GuardSettings
+from tracker.poll import Poller, PollSettings
+
+
+def fetch_settings(app: Flask) -> FetchSettings:
+    """FetchSettings from SIGNWATCH_* configuration."""
+    config = app.config
+    return FetchSettings(
+        user_agent=config["USER_AGENT"],
+        min_host_delay=float(config["MIN_HOST_DELAY"]),
+        allow_private=bool(config["ALLOW_PRIVATE_URLS"]),
+    )
+
+
+def poll_settings(app: Flask) -> PollSettings:
+    config = app.config
+    guard = GuardSettings(drop_share=float(config["SUSPECT_DROP_SHARE"]),
+                          confirmations=int(config["SUSPECT_CONFIRMATIONS"]))
+    return PollSettings(guard=guard, poll_log_keep=int(config["POLL_LOG_KEEP"]))
+
+
+def get_poller(app: Flask) -> Poller:
+    """The app's one Poller (one httpx client, thread-safe), created on first use."""
+    poller = app.extensions.get("signwatch.poller")
+    if poller is None:
+        from models.db import session_factory
+
+        settings = fetch_settings(app)
+        fetcher = Fetcher(build_client(settings), settings)
+        poller = Poller(session_factory(app), fetcher, poll_settings(app))
+        app.extensions["signwatch.poller"] = poller
+    return poller

@@ -1,0 +1,141 @@
+"""Deciding what is due, and running polls on a schedule in exactly one process.
+
+Due times live in the database (``Letter.next_due_at``), so a restart resumes where it left
+off and missed runs coalesce into one poll. A tick claims the due letters (moving their due
+time one lease ahead, so a slow poll is not picked twice) and polls them with at most
+MAX_CONCURRENT_POLLS at a time, or, with ``--defer``, hands one job per letter to workers.
+
+Why one process: APScheduler 3 keeps its jobs in the process that started it. Inside
+gunicorn (or any multi-worker web server) every worker would start its own scheduler and
+each letter would be polled once per worker. Run ``signwatch run`` (one process, pages and
+scheduler) or ``signwatch scheduler`` beside a web tier started without it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.letters import Letter
+
+log = logging.getLogger("signwatch.scheduler")
+CLAIM_LEASE = timedelta(minutes=10)
+TICK_JOB_ID = "signwatch-tick"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def select_letters(session: Session, slugs: Sequence[str], *, poll_all: bool, due: bool,
+                   now: datetime) -> list[int]:
+    """Letter ids named by slug, or every active (due) one; LookupError for an unknown slug."""
+    if slugs:
+        found = dict(session.execute(
+            select(Letter.slug, Letter.id).where(Letter.slug.in_(slugs),
+                                                 Letter.deleted_at.is_(None))).all())
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise LookupError(f"no letter named {', '.join(missing)}")
+        return [found[slug] for slug in slugs]
+    if not (poll_all or due):
+        return []
+    return due_letter_ids(session, now, limit=None) if due else _active_ids(session)
+
+
+def _active_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Letter.id).where(
+        Letter.active.is_(True), Letter.deleted_at.is_(None)).order_by(Letter.id)))
+
+
+def due_letter_ids(session: Session, now: datetime, limit: int | None = 100) -> list[int]:
+    """Active letters whose due time has come, most overdue first."""
+    query = select(Letter.id).where(
+        Letter.active.is_(True), Letter.deleted_at.is_(None),
+        or_(Letter.next_due_at.is_(None), Letter.next_due_at <= now),
+    ).order_by(Letter.next_due_at.asc().nulls_first(), Letter.id)
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def claim_due(sessions: sessionmaker[Session], now: datetime, limit: int) -> list[int]:
+    """Take the due letters for this tick: their due time moves one lease ahead."""
+    with sessions() as session, session.begin():
+        ids = due_letter_ids(session, now, limit)
+        if ids:
+            session.execute(update(Letter).where(Letter.id.in_(ids))
+                            .values(next_due_at=now + CLAIM_LEASE))
+        return ids
+
+
+class Ticker:
+    """One scheduler tick: claim what is due, then poll it (or defer it to workers)."""
+
+    def __init__(self, sessions: sessionmaker[Session], run_one: Callable[[int], object], *,
+                 max_concurrent: int = 4, batch: int = 100,
+                 clock: Callable[[], datetime] = _utcnow):
+        self.sessions, self.run_one = sessions, run_one
+        self.max_concurrent, self.batch, self.clock = max_concurrent, batch, clock
+
+    def tick(self) -> int:
+        """Handle every letter due now; returns how many were handed on."""
+        ids = claim_due(self.sessions, self.clock(), self.batch)
+        if not ids:
+            return 0
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrent, len(ids))) as pool:
+            for letter_id, outcome in zip(ids, pool.map(self._safe_run, ids), strict=True):
+                log.info("letter %s: %s", letter_id, outcome)
+        return len(ids)
+
+    def _safe_run(self, letter_id: int) -> object:
+        # One letter's bug must not stop the others: its due time stays leased and
+        # the error is logged; scrape failures are already typed outcomes inside poll().
+        try:
+            return self.run_one(letter_id)
+        except Exception:  # noqa: BLE001
+            log.exception("poll of letter %s crashed", letter_id)
+            return "crashed"
+
+
+def ticker_for(app: Flask, *, defer: bool = False) -> Ticker:
+    """A Ticker that polls in this process, or defers one job per letter to workers."""
+    from models.db import session_factory
+
+    if defer:
+        from functools import partial
+
+        from tracker.worker import defer_poll
+
+        run_one: Callable[[int], object] = partial(defer_poll, app)
+    else:
+        from tracker.runtime import get_poller
+
+        run_one = get_poller(app).poll
+    return Ticker(session_factory(app), run_one,
+                  max_concurrent=int(app.config["MAX_CONCURRENT_POLLS"]))
+
+
+def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):
+    """An APScheduler with one coalescing tick job (never two ticks at once)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
+    ticker = ticker_for(app, defer=defer)
+    scheduler.add_job(ticker.tick, "interval", id=TICK_JOB_ID,
+                      seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
+                      next_run_time=_utcnow(), coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
+    return scheduler
+
+
+def start_background_scheduler(app: Flask):
+    """Start the scheduler in a background thread of this process (``signwatch run``)."""
+    scheduler = build_scheduler(app)
+    scheduler.start()
+    return scheduler
