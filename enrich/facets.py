@@ -1,0 +1,158 @@
+"""Facets of a signer: key/value metadata, each with where it came from.
+
+Keys produced from a parsed line:
+
+    role              the title as printed                          source "printed"
+    role_category     category from role_rules.toml                 source "rule" (detail: rule id)
+    office            office/district as printed                    source "printed"
+    administration    canonical key ("obama"); printed ones first;  source "printed", or
+                      derived from years only when none printed     "derived" (detail says how)
+    party             party of an administration served under       source "derived"
+                      ("Republican", "Democratic"); one value per party, so a signer under
+                      both parties' administrations has both
+    signer_party      the signer's own party when printed (members of Congress)  "printed"
+    affiliation       as printed                                    source "printed"
+    years_served      printed count of years, as a string           source "printed"
+
+``derived`` is True exactly when the value was inferred (sources "rule" and "derived"), so
+printed and inferred values are never confused. Rosters and editors add facets with sources
+"roster" and "editor" (``roster_facets`` builds the roster ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from enrich.administrations import (
+    BY_KEY,
+    administrations_for_years,
+    disambiguate_by_years,
+    match_administration,
+)
+from enrich.lines import ParsedLine
+from enrich.roles import RoleRules, categorize_role
+
+SOURCES = ("printed", "rule", "derived", "roster", "editor")
+INFERRED_SOURCES = frozenset({"rule", "derived"})
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One fact about a signer and its provenance."""
+
+    key: str
+    value: str
+    source: str
+    source_detail: str | None = None
+    derived: bool = False
+
+
+def _fact(key: str, value: str, source: str, detail: str | None = None) -> FacetValue:
+    return FacetValue(key, value, source, detail, derived=source in INFERRED_SOURCES)
+
+
+def _printed(parsed: ParsedLine) -> list[FacetValue]:
+    pairs = [
+        ("role", parsed.role), ("office", parsed.office), ("affiliation", parsed.affiliation),
+        ("signer_party", parsed.party),
+        ("years_served", None if parsed.years_served is None else str(parsed.years_served)),
+    ]
+    return [_fact(key, value, "printed") for key, value in pairs if value]
+
+
+def _role_category(parsed: ParsedLine, rules: RoleRules | None) -> list[FacetValue]:
+    found = categorize_role(parsed.role, rules)
+    return [_fact("role_category", found.category, "rule", found.rule_id)] if found else []
+
+
+def _years_label(parsed: ParsedLine) -> str:
+    end = "" if parsed.served_to is None else str(parsed.served_to)
+    return f"{parsed.served_from}-{end}"
+
+
+def _resolved_ambiguous(parsed: ParsedLine, today: date) -> list[FacetValue]:
+    facts = []
+    for text in parsed.administrations_ambiguous:
+        found = match_administration(text)
+        end = None if parsed.open_ended else parsed.served_to
+        picked = found and disambiguate_by_years(found, parsed.served_from, end, today)
+        if picked:
+            detail = f"printed {text!r}, resolved by years {_years_label(parsed)}"
+            facts.append(_fact("administration", picked.key, "derived", detail))
+    return facts
+
+
+def _from_years(parsed: ParsedLine, today: date) -> list[FacetValue]:
+    if parsed.served_from is None:
+        return []
+    end = None if parsed.open_ended else (parsed.served_to or parsed.served_from)
+    detail = f"years {_years_label(parsed)}, overlap of at least one day"
+    return [
+        _fact("administration", admin.key, "derived", detail)
+        for admin in administrations_for_years(parsed.served_from, end, today)
+    ]
+
+
+def _administrations(parsed: ParsedLine, today: date) -> list[FacetValue]:
+    printed = [_fact("administration", key, "printed") for key in parsed.administrations_printed]
+    resolved = _resolved_ambiguous(parsed, today)
+    if printed or resolved:
+        known = {fact.value for fact in printed}
+        return printed + [fact for fact in resolved if fact.value not in known]
+    if parsed.administrations_ambiguous:
+        return []
+    return _from_years(parsed, today)
+
+
+def _parties(admin_facts: list[FacetValue], parsed: ParsedLine) -> list[FacetValue]:
+    by_party: dict[str, list[str]] = {}
+    for fact in admin_facts:
+        by_party.setdefault(BY_KEY[fact.value].party, []).append(fact.value)
+    facts = [
+        _fact("party", party, "derived", "administration " + ", ".join(keys))
+        for party, keys in by_party.items()
+    ]
+    if not admin_facts:
+        facts += _parties_of_ambiguous(parsed)
+    return facts
+
+
+def _parties_of_ambiguous(parsed: ParsedLine) -> list[FacetValue]:
+    facts: dict[str, FacetValue] = {}
+    for text in parsed.administrations_ambiguous:
+        found = match_administration(text)
+        if found and len(found.parties) == 1:
+            (party,) = found.parties
+            detail = f"ambiguous {text!r}: every candidate {party}"
+            facts.setdefault(party, _fact("party", party, "derived", detail))
+    return list(facts.values())
+
+
+def facets_for_line(
+    parsed: ParsedLine, rules: RoleRules | None, today: date
+) -> list[FacetValue]:
+    """Every facet a parsed line supports: printed, rule-based and derived, each labelled."""
+    admin_facts = _administrations(parsed, today)
+    return (
+        _printed(parsed)
+        + _role_category(parsed, rules)
+        + admin_facts
+        + _parties(admin_facts, parsed)
+    )
+
+
+def roster_facets(
+    attributes: Mapping[str, str], roster_name: str, line: int | None = None
+) -> list[FacetValue]:
+    """Facets a roster row attaches to a matched signer (empty attributes skipped)."""
+    detail = roster_name if line is None else f"{roster_name}, line {line}"
+    return [
+        _fact(key, value, "roster", detail) for key, value in attributes.items() if value.strip()
+    ]
+
+
+def values_for(facets: Iterable[FacetValue], key: str) -> set[str]:
+    """The distinct values of one key, ready for ``enrich.composition.compose``."""
+    return {fact.value for fact in facets if fact.key == key}

@@ -1,0 +1,108 @@
+"""Signer names: the matching key, the parts, and a safe display form.
+
+``name_key`` is stored by the tracker to match one person across polls and letters, so its
+rules are part of the data format (``NAME_KEY_VERSION``; bump it and re-key when they change):
+
+0. take ``clean_display_name`` (no tags, entities decoded, list markers and controls gone);
+1. drop text in parentheses, brackets and double quotes ("Mimi Rocah (ret.)",
+   'Adrien "PulkoMandy" Destugues');
+2. Unicode NFKD, drop combining marks (accents), drop format and control characters, casefold;
+3. delete periods and apostrophes ("J.D." -> "jd", "O'Brien" -> "obrien"); every other
+   non-alphanumeric character (hyphens, commas, slashes...) becomes a space, so
+   "Wine-Banks" and "Wine Banks" agree;
+4. drop leading honorifics (dr, prof, hon, mr, mrs, ms, judge, ...) and trailing suffixes
+   (jr, sr, ii, iii, iv, esq, phd, jd, md, ret, ...), keeping at least one word;
+5. collapse whitespace.
+
+Middle initials are kept: "Frank J. Figliuzzi" and "Frank Figliuzzi" differ in the key and
+meet only through fuzzy matching, where an editor confirms them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nameparser import HumanName
+
+NAME_KEY_VERSION = 1
+MAX_NAME_CHARS = 300
+
+HONORIFICS = frozenset(
+    "dr doctor prof professor hon honorable honourable the mr mrs ms miss mx sir dame judge "
+    "rev reverend sen senator rep amb ambassador".split()
+)
+SUFFIXES = frozenset(
+    "jr sr ii iii iv esq esquire phd jd md mba llm lld dphil cpa ret retired obe cbe mbe "
+    "kc qc".split()
+)
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\"[^\"]*\"|“[^”]*”")
+_DELETED = re.compile(r"[.'’ʼ`]")
+_NOT_WORD = re.compile(r"[^\w]+|_")
+_TAG = re.compile(r"<[^<>]{0,500}>")
+# Bidi controls, zero-width space and BOM: never part of a name, and a spoofing tool.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LEADING_JUNK = re.compile(r"^(?:[\s\-*•·–—#>]|\d{1,6}[.)](?=\s))+")
+_TRAILING_JUNK = re.compile(r"[\s,;:\-–—*•·]+$")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name split into parts as printed (accents and particles kept)."""
+
+    title: str
+    first: str
+    middle: str
+    last: str
+    suffix: str
+    nickname: str
+
+
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(
+        ch for ch in decomposed
+        if not unicodedata.combining(ch) and unicodedata.category(ch)[0] != "C"
+    )
+
+
+def _trim_titles(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[0] in HONORIFICS:
+        words = words[1:]
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words = words[:-1]
+    return words
+
+
+def name_key(name: str) -> str:
+    """The normalised key used to match a signer across polls and letters (see module doc)."""
+    text = _BRACKETED.sub(" ", clean_display_name(name))
+    text = _strip_marks(text).casefold()
+    text = _NOT_WORD.sub(" ", _DELETED.sub("", text))
+    return " ".join(_trim_titles(text.split()))
+
+
+def clean_display_name(name: str) -> str:
+    """The name as printed, made safe to show: no tags, controls or bidi tricks, tidy spaces."""
+    text = html.unescape(_TAG.sub(" ", name[: MAX_NAME_CHARS * 4]))
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in text)
+    text = " ".join(text.split())
+    text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))
+    return text[:MAX_NAME_CHARS].strip()
+
+
+def split_name(name: str) -> NameParts:
+    """Split a display name into title/first/middle/last/suffix/nickname with nameparser."""
+    parsed = HumanName(clean_display_name(name))
+    return NameParts(
+        title=parsed.title,
+        first=parsed.first,
+        middle=parsed.middle,
+        last=parsed.last,
+        suffix=parsed.suffix,
+        nickname=parsed.nickname,
+    )

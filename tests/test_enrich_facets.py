@@ -1,0 +1,94 @@
+"""facets_for_line: printed, rule and derived facts, each with its provenance.
+
+The DOJ-style lines here are SYNTHETIC, written in the published DOJ-alumni format.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from enrich.facets import FacetValue, facets_for_line, roster_facets, values_for
+from enrich.lines import parse_signer_line
+from enrich.roles import load_rules
+
+TODAY = date(2026, 3, 1)
+
+
+@pytest.fixture
+def shipped_rules():
+    return load_rules()
+
+
+def facets(line: str, rules) -> list[FacetValue]:
+    return facets_for_line(parse_signer_line(line), rules, TODAY)
+
+
+def test_facets_printed_administrations_and_both_parties(shipped_rules) -> None:
+    found = facets(
+        "David Uhlmann, former Chief of the Environmental Crimes Section, served for 17 years "
+        "under Bush II, Clinton, Bush I",
+        shipped_rules,
+    )
+    role = "former Chief of the Environmental Crimes Section"
+    assert FacetValue("role", role, "printed") in found
+    assert FacetValue("role_category", "career_manager", "rule", "chief", True) in found
+    assert FacetValue("years_served", "17", "printed") in found
+    admins = [f for f in found if f.key == "administration"]
+    assert [(f.value, f.source, f.derived) for f in admins] == [
+        ("bush43", "printed", False), ("clinton", "printed", False), ("bush41", "printed", False),
+    ]
+    parties = {f.value: f for f in found if f.key == "party"}
+    assert set(parties) == {"Republican", "Democratic"}
+    assert parties["Republican"].source == "derived" and parties["Republican"].derived
+    assert parties["Republican"].source_detail == "administration bush43, bush41"
+
+
+def test_facets_ambiguous_bush_resolved_by_printed_years(shipped_rules) -> None:
+    found = facets(
+        "Jane Doe, Assistant U.S. Attorney, Southern District of New York, 1998-2012 "
+        "(Clinton, Bush, Obama)",
+        shipped_rules,
+    )
+    admins = {f.value: f for f in found if f.key == "administration"}
+    assert list(admins) == ["clinton", "obama", "bush43"]
+    assert admins["bush43"].source == "derived" and admins["bush43"].derived
+    assert "resolved by years 1998-2012" in admins["bush43"].source_detail
+    assert not admins["clinton"].derived
+
+
+def test_facets_ambiguous_bush_without_years_still_gives_party(shipped_rules) -> None:
+    found = facets("Pat Doe, Trial Attorney, served under Bush", shipped_rules)
+    assert values_for(found, "administration") == set()
+    assert values_for(found, "party") == {"Republican"}
+
+
+def test_facets_derived_from_years_when_none_printed(shipped_rules) -> None:
+    found = facets("John Roe – Trial Attorney, Civil Rights Division (2009–2017)", shipped_rules)
+    admins = [f for f in found if f.key == "administration"]
+    assert [f.value for f in admins] == ["bush43", "obama", "trump45"]
+    assert all(f.source == "derived" and f.derived for f in admins)
+    assert values_for(found, "party") == {"Republican", "Democratic"}
+
+
+def test_facets_open_range_runs_to_today(shipped_rules) -> None:
+    found = facets("Sam Poe, Special Agent, FBI, since 2015", shipped_rules)
+    assert values_for(found, "administration") == {"obama", "trump45", "biden", "trump47"}
+    assert values_for(found, "role_category") == {"agent"}
+
+
+def test_facets_inauguration_year_edge(shipped_rules) -> None:
+    found = facets("Lee Poe, AUSA, 2009-2009", shipped_rules)
+    assert values_for(found, "administration") == {"bush43", "obama"}
+
+
+def test_facets_without_service_info_have_no_administration(shipped_rules) -> None:
+    found = facets("Alexandre Dulaunoy (former FSF associate member #53)", shipped_rules)
+    assert {f.key for f in found} == {"role", "role_category"}
+    assert values_for(found, "role_category") == {"other"}
+
+
+def test_roster_facets_carry_roster_and_line() -> None:
+    found = roster_facets({"media_affiliation": "MSNBC", "note": ""}, "analysts", line=7)
+    assert found == [FacetValue("media_affiliation", "MSNBC", "roster", "analysts, line 7")]
