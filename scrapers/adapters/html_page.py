@@ -1,0 +1,517 @@
+"""The ``html`` adapter: any web page holding a signer list, with CSS selectors or none (auto).
+
+Parsing goes through ``lxml.html`` directly, never a BeautifulSoup tree: on a 10,000-signer page
+BeautifulSoup costs about twenty times the parse, and the goal is a whole parse within 2x of a
+bare lxml pass (see bench/parse.py).
+
+AUTO mode picks the largest group of repeated sibling elements (same tag and class under one
+parent: li, tr, card divs, cite runs) whose text looks like names; a letter's own short list of
+demands reads as sentences and loses. Template markup (``{{ x }}``, ``{% x %}``) is never a
+signer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from cssselect import SelectorError
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from scrapers.base import ScrapeResult, Signer, register
+from scrapers.errors import NoSignersFound, ParseError
+from scrapers.text import (
+    NUMBER,
+    collapse_ws,
+    find_count,
+    has_template_markup,
+    looks_like_name,
+    parse_int,
+    sniff_encoding,
+    split_name_affiliation,
+    strip_template_markup,
+)
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_ITEM_TAGS_SKIPPED = frozenset(
+    "script style meta link br hr option input head title td th col a span img svg path "
+    "source button label select textarea noscript template".split()
+)
+_BLOCK_TAGS = frozenset("h1 h2 h3 h4 h5 h6 p div dt dd address section header".split())
+_SIDE_TAGS = frozenset({"nav", "header", "footer", "form", "menu", "aside"})
+_SAMPLE_SIZE = 40
+_GROUPING_SAMPLE = 200
+_MIN_NAME_SHARE = 0.6
+_HINT_WORDS = (b"signat", b"signed", b"supporter")
+_MAX_HINTS_PER_WORD = 100
+_HINT_WINDOW = 300
+_TAG = re.compile(r"<[^>]*>")
+_TEXT = etree.tostring
+_AFFILIATION_EDGES = " ,;:-\u2013\u2014"
+_CONTAINER_TAGS = (
+    "ol", "ul", "table", "tbody", "thead", "div", "section", "article", "main", "p", "dl",
+    "blockquote", "td", "figure", "aside", "footer", "span", "center", "font", "body",
+)
+_SAMPLE_CHILDREN = etree.XPath("./*[(position() - 1) mod $step = 0]")
+
+
+@dataclass(slots=True)
+class _Group:
+    """Repeated sibling elements under one parent (same tag and class): a candidate list."""
+
+    parent: etree._Element
+    tag: str
+    css_class: str | None
+    size: int
+    sample: list[etree._Element]
+    complete: bool
+    score: float = 0.0
+
+    def items(self) -> list[etree._Element]:
+        """Every item of the group, in document order."""
+        if self.complete:
+            return self.sample
+        css_class = self.css_class
+        return [c for c in self.parent.iterchildren(self.tag) if c.get("class") == css_class]
+
+
+def parse_document(body: bytes) -> etree._Element:
+    """The lxml root of an HTML body; ParseError when the bytes hold no document."""
+    if not body or not body.strip():
+        raise ParseError("empty HTML body")
+    parser = _parser_for(_html_encoding(body))
+    try:
+        root = etree.fromstring(body, parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError, LookupError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}") from exc
+    if root is None:
+        raise ParseError("HTML body holds no elements")
+    return root
+
+
+_PARSERS: dict[str, etree.HTMLParser] = {}
+
+
+def _parser_for(encoding: str) -> etree.HTMLParser:
+    if encoding not in _PARSERS:
+        # Plain etree elements: lxml.html's per-node class lookup costs ~1 ms per 1,000 nodes.
+        _PARSERS[encoding] = etree.HTMLParser(
+            encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=True
+        )
+    return _PARSERS[encoding]
+
+
+def _html_encoding(body: bytes) -> str:
+    declared = _META_CHARSET.search(body[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", "replace").lower()
+        if _codec_known(name):
+            return "utf-8" if name == "utf8" else name
+    encoding = sniff_encoding(body)
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+def _codec_known(name: str) -> bool:
+    try:
+        "".encode(name)
+    except LookupError:
+        return False
+    return True
+
+
+def text_of(element: etree._Element) -> str:
+    """An element's visible text, whitespace collapsed."""
+    return collapse_ws(etree.tostring(element, method="text", encoding=str, with_tail=False))
+
+
+# --- AUTO: find the signer list ------------------------------------------------------------
+
+
+def find_signer_group(root: etree._Element) -> _Group | None:
+    """The best-scoring group of repeated name-like siblings, or None."""
+    best: _Group | None = None
+    for group in _candidate_groups(root):
+        group.score = _score_group(group)
+        if group.score > 0 and (best is None or group.score > best.score):
+            best = group
+    return best
+
+
+def _candidate_groups(root: etree._Element) -> Iterable[_Group]:
+    for parent in root.iter(*_CONTAINER_TAGS):
+        total = len(parent)
+        if total < 2:
+            continue
+        complete = total <= _GROUPING_SAMPLE
+        # Long lists are grouped on a spread sample; the winner's items are fetched in C later.
+        children = list(parent) if complete else _SAMPLE_CHILDREN(
+            parent, step=total // _GROUPING_SAMPLE
+        )
+        groups: dict[tuple[str, str | None], list[etree._Element]] = {}
+        for child in children:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _ITEM_TAGS_SKIPPED:
+                groups.setdefault((tag, child.get("class")), []).append(child)
+        for (tag, css_class), items in groups.items():
+            size = len(items) if complete else round(total * len(items) / len(children))
+            if size >= 2 and tag not in ("html", "body"):
+                yield _Group(parent, tag, css_class, size, items, complete)
+
+
+def _score_group(group: _Group) -> float:
+    sample = _spread_sample(group.sample)
+    # Empty items and template markup are neither signers nor evidence against the group.
+    signers = [s for s in map(_signer_from_item, sample) if s is not None]
+    named = [s for s in signers if looks_like_name(s.name)]
+    share = len(named) / len(signers) if signers else 0.0
+    if share < _MIN_NAME_SHARE:
+        return 0.0
+    score = group.size * share
+    if any(_find_cite(item) is not None for item in sample[:5]):
+        score *= 1.5
+    if group.tag not in ("li", "tr", "cite"):
+        score *= 0.8
+    if _inside_side_block(group.parent):
+        score *= 0.2
+    return score
+
+
+def _spread_sample(items: list[etree._Element]) -> list[etree._Element]:
+    step = max(1, len(items) // _SAMPLE_SIZE)
+    return items[::step][:_SAMPLE_SIZE]
+
+
+def _inside_side_block(element: etree._Element) -> bool:
+    node: etree._Element | None = element
+    while node is not None:
+        if node.tag in _SIDE_TAGS:
+            return True
+        node = node.getparent()
+    return False
+
+
+# --- one item -> one Signer ------------------------------------------------------------------
+
+
+def signers_from_items(items: Iterable[etree._Element]) -> list[Signer]:
+    """Signers of a list's items, skipping empty ones and template markup.
+
+    The common ``<li><cite>Name</cite>, Affiliation</li>`` shape is handled inline: this loop
+    runs once per signer and dominates the parse of a long list.
+    """
+    signers = []
+    append = signers.append
+    for item in items:
+        first = item[0] if len(item) == 1 else None
+        if first is None or first.tag != "cite" or len(first) or (item.text or "").strip():
+            signer = _signer_from_item(item)
+            if signer is not None:
+                append(signer)
+            continue
+        name = " ".join((first.text or "").split())
+        tail = " ".join((first.tail or "").split())
+        raw = f"{name}{tail}" if tail[:1] in (",", ";", "") else f"{name} {tail}"
+        if not name or "{" in raw and has_template_markup(raw):
+            continue
+        append(Signer(raw=raw, name=name, affiliation=tail.strip(_AFFILIATION_EDGES) or None))
+    return signers
+
+
+def _signer_from_item(item: etree._Element) -> Signer | None:
+    """The signer an item prints, or None for empty items and template markup."""
+    if item.tag == "tr":
+        return _signer_from_row(item)
+    raw = " ".join(_TEXT(item, method="text", encoding=str, with_tail=False).split())
+    if not raw or ("{" in raw and has_template_markup(raw)):
+        return None
+    cite = item if item.tag == "cite" else _find_cite(item)
+    if cite is not None:
+        return _signer_from_cite(item, cite, raw)
+    if any(child.tag in _BLOCK_TAGS for child in item):
+        return _signer_from_card(item, raw)
+    name, affiliation = split_name_affiliation(raw)
+    return Signer(raw=raw, name=name, affiliation=affiliation)
+
+
+def _signer_from_card(item: etree._Element, raw: str) -> Signer | None:
+    """A card (heading, paragraphs): the first block's text is the name, the rest affiliation."""
+    parts = [collapse_ws(item.text or "")]
+    for child in item:
+        parts += [text_of(child), collapse_ws(child.tail or "")]
+    parts = [part for part in parts if part]
+    if not parts:
+        return None
+    affiliation = ", ".join(parts[1:]).strip(_AFFILIATION_EDGES) or None
+    return Signer(raw=" ".join(parts), name=parts[0], affiliation=affiliation)
+
+
+def _find_cite(item: etree._Element) -> etree._Element | None:
+    if len(item) and item[0].tag == "cite":
+        return item[0]
+    return next(item.iter("cite"), None)
+
+
+def _signer_from_cite(item: etree._Element, cite: etree._Element, raw: str) -> Signer:
+    name = " ".join((cite.text or "").split()) if not len(cite) else text_of(cite)
+    if item is cite:
+        rest = collapse_ws(cite.tail or "")
+        raw = f"{name}{rest}" if rest.startswith(",") else collapse_ws(f"{name} {rest}")
+    elif raw.startswith(name):
+        rest = raw[len(name) :]
+    else:
+        rest = raw.replace(name, "", 1)
+    return Signer(raw=raw, name=name or raw, affiliation=rest.strip(_AFFILIATION_EDGES) or None)
+
+
+def _signer_from_row(row: etree._Element) -> Signer | None:
+    cells = [text_of(cell) for cell in row if cell.tag in ("td", "th")]
+    if row.find("th") is not None and row.find("td") is None:
+        return None
+    cells = [cell for cell in cells if cell]
+    while cells and cells[0].rstrip(".").isdigit():
+        cells = cells[1:]
+    if not cells or has_template_markup(" ".join(cells)):
+        return None
+    affiliation = cells[1] if len(cells) > 1 else None
+    return Signer(raw=", ".join(cells), name=cells[0], affiliation=affiliation)
+
+
+# --- selectors mode --------------------------------------------------------------------------
+
+
+def compile_selector(css: str, option: str) -> CSSSelector:
+    """A compiled CSS selector; ParseError names the option and the bad selector."""
+    try:
+        return CSSSelector(css, translator="html")
+    except (SelectorError, SyntaxError, etree.XPathError) as exc:
+        raise ParseError(f"invalid CSS selector in {option}: {css!r} ({exc})") from exc
+
+
+def _selected_signers(
+    root: etree._Element, options: Mapping[str, Any]
+) -> tuple[list[Signer], str | None]:
+    items = compile_selector(options["selector"], "selector")(root)
+    name_sel = _optional_selector(options, "name_selector")
+    details_sel = _optional_selector(options, "details_selector")
+    if name_sel is None and details_sel is None:
+        signers = signers_from_items(items)
+    else:
+        signers = [
+            _refine(signer, item, name_sel, details_sel)
+            for item in items
+            if (signer := _signer_from_item(item)) is not None
+        ]
+    if not items:
+        return signers, None
+    first = items[0]
+    parent = first.getparent() if first.getparent() is not None else first
+    return signers, structure_fingerprint(parent, first.tag, first.get("class"))
+
+
+def _optional_selector(options: Mapping[str, Any], key: str) -> CSSSelector | None:
+    css = options.get(key)
+    return compile_selector(css, key) if css else None
+
+
+def _refine(
+    signer: Signer,
+    item: etree._Element,
+    name_sel: CSSSelector | None,
+    details_sel: CSSSelector | None,
+) -> Signer:
+    name, affiliation = signer.name, signer.affiliation
+    if name_sel is not None:
+        found = name_sel(item)
+        name = text_of(found[0]) if found else name
+    if details_sel is not None:
+        found = details_sel(item)
+        affiliation = text_of(found[0]) if found else None
+    return Signer(raw=signer.raw, name=name, affiliation=affiliation)
+
+
+# --- count, title, next page, fingerprint ----------------------------------------------------
+
+
+def find_headline_count(body: bytes, encoding: str) -> int | None:
+    """The count the page states near 'signatures', 'signed' or 'supporters', or None.
+
+    Works on the page's bytes around each hint word rather than on the tree: an XPath search of
+    every text node costs more than the whole parse on a 10,000-signer page.
+    """
+    if encoding.startswith("utf-16"):
+        body, encoding = body.decode(encoding, "replace").encode("utf-8"), "utf-8"
+    lowered = body.lower()  # bytes.lower() changes ASCII letters only: offsets stay put
+    hidden = _script_spans(lowered)
+    for at in _hint_positions(lowered):
+        if any(start <= at < end for start, end in hidden):
+            continue
+        window = body[max(0, at - _HINT_WINDOW) : at + _HINT_WINDOW].decode(encoding, "replace")
+        count = find_count(_visible_text(window))
+        if count is not None:
+            return count
+    return None
+
+
+def _hint_positions(lowered: bytes) -> list[int]:
+    """Offsets of 'signat', 'signed' and 'supporter' at word starts in the lowered page."""
+    positions = []
+    for word in _HINT_WORDS:
+        at, found = lowered.find(word), 0
+        while at >= 0 and found < _MAX_HINTS_PER_WORD:
+            if not lowered[at - 1 : at].isalpha():
+                positions.append(at)
+                found += 1
+            at = lowered.find(word, at + 1)
+    return sorted(positions)
+
+
+def _script_spans(lowered: bytes) -> list[tuple[int, int]]:
+    spans = []
+    for opening, closing in ((b"<script", b"</script"), (b"<style", b"</style")):
+        at = lowered.find(opening)
+        while at >= 0:
+            end = lowered.find(closing, at)
+            end = len(lowered) if end < 0 else end
+            spans.append((at, end))
+            at = lowered.find(opening, end)
+    return spans
+
+
+def _visible_text(html_text: str) -> str:
+    """Text of an HTML fragment cut anywhere: partial tags at both ends dropped, tags removed."""
+    close, open_ = html_text.find(">"), html_text.find("<")
+    if close >= 0 and (open_ < 0 or close < open_):
+        html_text = html_text[close + 1 :]
+    if html_text.rfind("<") > html_text.rfind(">"):
+        html_text = html_text[: html_text.rfind("<")]
+    return strip_template_markup(html.unescape(_TAG.sub(" ", html_text)))
+
+
+def selected_count(root: etree._Element, options: Mapping[str, Any]) -> int | None:
+    """The count read from ``count_selector`` (with ``count_pattern``, one group), or None."""
+    found = compile_selector(options["count_selector"], "count_selector")(root)
+    if not found:
+        return None
+    text = text_of(found[0])
+    pattern = options.get("count_pattern")
+    if pattern:
+        match = _compile_pattern(pattern).search(text)
+        return parse_int(match.group(1)) if match else None
+    return find_count(text) or _first_number(text)
+
+
+def _compile_pattern(pattern: str) -> re.Pattern[str]:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ParseError(f"invalid count_pattern {pattern!r}: {exc}") from exc
+    if compiled.groups < 1:
+        raise ParseError(f"count_pattern {pattern!r} needs one group around the number")
+    return compiled
+
+
+def _first_number(text: str) -> int | None:
+    match = re.search(NUMBER, text)
+    return parse_int(match.group(0)) if match else None
+
+
+def page_title(root: etree._Element) -> str | None:
+    """og:title, else <title>, else the first <h1>; template markup removed."""
+    found: dict[str, str] = {}
+    for element in root.iter("meta", "title", "h1"):
+        if element.tag == "meta":
+            if element.get("property") == "og:title":
+                found.setdefault("meta", strip_template_markup(element.get("content") or ""))
+        elif element.tag not in found:
+            found[element.tag] = strip_template_markup(text_of(element))
+        if found.get("meta"):
+            break
+    return next((found[key] for key in ("meta", "title", "h1") if found.get(key)), None)
+
+
+def next_page_url(root: etree._Element, url: str) -> str | None:
+    """The absolute URL of rel=next (link or a), or None."""
+    hrefs = [
+        link.get("href", "").strip()
+        for link in root.iter("a", "link")
+        if "next" in link.get("rel", "").lower().split()
+        and link.get("href", "").strip()
+    ]
+    return urljoin(url, hrefs[0]) if hrefs else None
+
+
+def structure_fingerprint(container: etree._Element, item_tag: str, item_class: str | None) -> str:
+    """A short hash of the container's tag/class path and the item shape, not of its content."""
+    steps = []
+    node: etree._Element | None = container
+    while node is not None:
+        classes = ".".join(sorted((node.get("class") or "").split()))
+        steps.append(f"{node.tag}.{classes}" if classes else str(node.tag))
+        node = node.getparent()
+    shape = "/".join(reversed(steps)) + f">{item_tag}.{item_class or ''}"
+    return hashlib.sha256(shape.encode()).hexdigest()[:16]
+
+
+# --- the adapter -----------------------------------------------------------------------------
+
+
+class HtmlAdapter:
+    """Signer lists on web pages, by CSS selectors or found automatically."""
+
+    name = "html"
+
+    def sniff(self, body: bytes, url: str, content_type: str | None) -> float:
+        head = body[:2048].lower()
+        looks_html = any(tag in head for tag in (b"<html", b"<!doctype html", b"<body", b"<div"))
+        if content_type and "html" in content_type.lower():
+            return 0.6
+        if content_type and not looks_html:
+            return 0.0
+        if looks_html or b"<li" in body[:65536].lower():
+            return 0.4 if looks_html else 0.2
+        return 0.05 if url.lower().endswith((".html", ".htm")) else 0.0
+
+    def parse(self, body: bytes, url: str, options: Mapping[str, Any]) -> ScrapeResult:
+        root = parse_document(body)
+        signers, fingerprint = self._signers(root, options)
+        count = self._count(root, body, options)
+        if count is None and not signers:
+            raise NoSignersFound("no signer list and no stated count on the page", url=url)
+        return ScrapeResult(
+            kind=self.name,
+            title=page_title(root),
+            reported_count=count,
+            signers=tuple(signers),
+            has_list=bool(signers),
+            next_page_url=next_page_url(root, url),
+            fingerprint=fingerprint,
+        )
+
+    def _signers(
+        self, root: etree._Element, options: Mapping[str, Any]
+    ) -> tuple[list[Signer], str | None]:
+        if options.get("selector"):
+            return _selected_signers(root, options)
+        group = find_signer_group(root)
+        if group is None:
+            return [], None
+        signers = signers_from_items(group.items())
+        fingerprint = structure_fingerprint(group.parent, group.tag, group.css_class)
+        return signers, fingerprint
+
+    def _count(self, root: etree._Element, body: bytes, options: Mapping[str, Any]) -> int | None:
+        if options.get("count_selector"):
+            return selected_count(root, options)
+        if options.get("count_pattern"):
+            match = _compile_pattern(options["count_pattern"]).search(text_of(root))
+            return parse_int(match.group(1)) if match else None
+        return find_headline_count(body, _html_encoding(body))
+
+
+HTML = register(HtmlAdapter())

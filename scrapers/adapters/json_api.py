@@ -1,0 +1,290 @@
+"""The ``json`` adapter: any JSON API, by dotted paths or by known layouts.
+
+Paths: ``data.attributes.signature_count``, ``results[0]."signature count"``, ``items[*]``
+(``[*]`` takes every element, ``[n]`` one; quote a key holding dots or spaces).
+Without options: We the People v1 (``results[*]."signature count"``), Change.org's petition
+(``displayed_signature_count``) and endorsements (``items[*].endorser.display_name``), else
+the first obvious count key (``signature_count``, ``signatures``, ``count``, ``total`` ...)
+and the first list of objects with a name field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from scrapers.base import ScrapeResult, Signer, register
+from scrapers.errors import NoSignersFound, ParseError
+from scrapers.text import collapse_ws, decode_body, parse_int
+
+_PATH_TOKEN = re.compile(r'\[(\*|-?\d+)\]|"([^"]*)"|([^.\[\]"]+)')
+_COUNT_KEYS = (
+    "displayed_signature_count",
+    "total_signature_count",
+    "signature_count",
+    "signatureCount",
+    "signature count",
+    "signatures_count",
+    "signatures",
+    "signers_count",
+    "supporter_count",
+    "supporters",
+    "total_count",
+    "count",
+    "total",
+)
+_NAME_KEYS = ("display_name", "name", "full_name", "fullName", "signer_name", "displayName")
+_AFFILIATION_KEYS = ("affiliation", "organization", "organisation", "institution", "title")
+_PEOPLE_KEY = re.compile(r"sign|endorse|support|people|person|member|undersigned", re.I)
+# Decision makers, owners and media are people-shaped but never signers.
+_NOT_PEOPLE_KEY = re.compile(r"target|recipient|decision|creator|owner|user|author|tag|topic|"
+                             r"media|photo|organi[sz]ation|sponsor", re.I)
+_PERSON_FIELDS = {"display_name", "full_name", "fullName", "first_name", "signer_name", "endorser"}
+_TITLE_KEYS = ("title", "display_title", "petition_title", "action", "name")
+_SEARCH_DEPTH = 4
+_WILDCARD = object()
+
+
+def load_json(body: bytes) -> Any:
+    """The decoded JSON document; ParseError for anything else."""
+    try:
+        return json.loads(decode_body(body))
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(f"not JSON: {exc}") from exc
+
+
+def parse_path(path: str) -> list[Any]:
+    """'a.b[*]."c d"[0]' -> ['a', 'b', WILDCARD, 'c d', 0]."""
+    steps: list[Any] = []
+    for index, quoted, plain in _PATH_TOKEN.findall(path):
+        if index:
+            steps.append(_WILDCARD if index == "*" else int(index))
+        else:
+            steps.append(quoted or plain.strip())
+    if not steps:
+        raise ParseError(f"empty JSON path {path!r}")
+    return steps
+
+
+def resolve(document: Any, path: str) -> list[Any]:
+    """Every value at ``path`` (a wildcard fans out); [] when the path leads nowhere."""
+    values = [document]
+    for step in parse_path(path):
+        values = list(_step(values, step))
+    return values
+
+
+def _step(values: Iterable[Any], step: Any) -> Iterable[Any]:
+    for value in values:
+        if step is _WILDCARD:
+            yield from _children(value)
+        elif isinstance(step, int) and isinstance(value, list) and -len(value) <= step < len(value):
+            yield value[step]
+        elif isinstance(step, str) and isinstance(value, dict) and step in value:
+            yield value[step]
+
+
+def _children(value: Any) -> Iterable[Any]:
+    if isinstance(value, list):
+        return value
+    return value.values() if isinstance(value, dict) else ()
+
+
+def as_count(value: Any) -> int | None:
+    """An int from a JSON number or numeric string; None otherwise (booleans included)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d[\d,. ]*\s*", value):
+        return parse_int(value)
+    return None
+
+
+def search_count(document: Any) -> tuple[str, int] | None:
+    """(key, value) of the shallowest, best-ranked count key in the document, or None."""
+    level = [document]
+    for _ in range(_SEARCH_DEPTH):
+        dicts = [v for v in level if isinstance(v, dict)]
+        for key in _COUNT_KEYS:
+            for candidate in dicts:
+                count = as_count(candidate.get(key))
+                if count is not None:
+                    return key, count
+        level = [child for v in dicts for child in v.values() if isinstance(child, dict)]
+    return None
+
+
+def find_people_list(document: Any) -> list[Any] | None:
+    """The first list of people near the top, or None.
+
+    A list counts when its key names people (signers, signatures, endorsements, people ...) or
+    its objects carry a person field (display_name, full_name, first_name ...); a list of tags
+    with a ``name`` is not people.
+    """
+    level: list[tuple[str, Any]] = [("", document)]
+    for _ in range(_SEARCH_DEPTH):
+        for key, value in level:
+            if isinstance(value, list) and value and _people_like(key, value):
+                return value
+        level = [
+            (child_key, child)
+            for _, value in level
+            if isinstance(value, dict)
+            for child_key, child in value.items()
+            if isinstance(child, (dict, list))
+        ]
+    return None
+
+
+def _people_like(key: str, items: list[Any]) -> bool:
+    sample = items[:10]
+    if not all(_person_name(item) for item in sample):
+        return False
+    if _NOT_PEOPLE_KEY.search(key):
+        return False
+    if _PEOPLE_KEY.search(key):
+        return True
+    return all(isinstance(item, dict) and _PERSON_FIELDS & _holder(item).keys() for item in sample)
+
+
+def _holder(item: dict[str, Any]) -> dict[str, Any]:
+    endorser = item.get("endorser")
+    return endorser if isinstance(endorser, dict) else item
+
+
+def _person_name(item: Any, name_field: str | None = None) -> str | None:
+    if isinstance(item, str):
+        return collapse_ws(item) or None
+    if not isinstance(item, dict):
+        return None
+    if name_field:
+        found = resolve(item, name_field)
+        return collapse_ws(str(found[0])) if found and found[0] is not None else None
+    holder = _holder(item)
+    for key in _NAME_KEYS:
+        if isinstance(holder.get(key), str) and holder[key].strip():
+            return collapse_ws(holder[key])
+    first, last = holder.get("first_name"), holder.get("last_name")
+    return collapse_ws(f"{first} {last}") if isinstance(first, str) and first else None
+
+
+def _person_affiliation(item: Any, affiliation_field: str | None) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    if affiliation_field:
+        found = resolve(item, affiliation_field)
+        return collapse_ws(str(found[0])) if found and found[0] else None
+    holder = _holder(item)
+    for source in (holder, holder.get("additional_data")):
+        if isinstance(source, dict):
+            for key in _AFFILIATION_KEYS:
+                if isinstance(source.get(key), str) and source[key].strip():
+                    return collapse_ws(source[key])
+    return None
+
+
+def signers_from(items: Iterable[Any], options: Mapping[str, Any]) -> tuple[Signer, ...]:
+    """People objects (or strings) -> Signers, using name_field/affiliation_field if given."""
+    signers = []
+    for item in items:
+        name = _person_name(item, options.get("name_field"))
+        if not name:
+            continue
+        affiliation = _person_affiliation(item, options.get("affiliation_field"))
+        raw = f"{name}, {affiliation}" if affiliation else name
+        signers.append(Signer(raw=raw, name=name, affiliation=affiliation))
+    return tuple(signers)
+
+
+def document_title(document: Any) -> str | None:
+    """A title-like string at the top level (or in data.attributes), or None."""
+    for holder in (document, *resolve(document, "data.attributes")):
+        if isinstance(holder, dict):
+            for key in _TITLE_KEYS:
+                if isinstance(holder.get(key), str) and holder[key].strip():
+                    return collapse_ws(holder[key])
+    return None
+
+
+def we_the_people(document: Any) -> ScrapeResult | None:
+    """We the People API v1: results[*]."signature count"; one petition or a breakdown of many."""
+    results = resolve(document, "results")
+    petitions = results[0] if results and isinstance(results[0], list) else []
+    counted = [p for p in petitions if isinstance(p, dict) and "signature count" in p]
+    if not counted:
+        return None
+    if len(counted) == 1:
+        only = counted[0]
+        title = only.get("title")
+        return _result(title, as_count(only["signature count"]), (), has_list=False)
+    by_title = {
+        str(p.get("title") or p.get("id")): as_count(p["signature count"]) or 0 for p in counted
+    }
+    return ScrapeResult(
+        kind="json",
+        title=None,
+        reported_count=None,
+        has_list=False,
+        breakdowns={"petitions": by_title},
+        meta={"petitions": len(counted), "hint": "set count_path to follow one petition"},
+    )
+
+
+def _result(
+    title: str | None, count: int | None, signers: tuple[Signer, ...], has_list: bool
+) -> ScrapeResult:
+    return ScrapeResult(
+        kind="json", title=title, reported_count=count, signers=signers, has_list=has_list
+    )
+
+
+class JsonAdapter:
+    """Any JSON API: counts and people lists by path, or by known layouts."""
+
+    name = "json"
+
+    def sniff(self, body: bytes, url: str, content_type: str | None) -> float:
+        if content_type and "json" in content_type.lower():
+            return 0.5
+        start = body[:64].lstrip()
+        if start.startswith((b"{", b"[")):
+            return 0.4
+        return 0.2 if url.lower().split("?")[0].endswith(".json") else 0.0
+
+    def parse(self, body: bytes, url: str, options: Mapping[str, Any]) -> ScrapeResult:
+        document = load_json(body)
+        if options.get("count_path") or options.get("list_path"):
+            result = self._by_paths(document, options)
+        else:
+            result = we_the_people(document) or self._auto(document, options)
+        if result.reported_count is None and not result.signers and not result.breakdowns:
+            raise NoSignersFound("no count and no list of people in the JSON", url=url)
+        return result
+
+    def _by_paths(self, document: Any, options: Mapping[str, Any]) -> ScrapeResult:
+        count = None
+        if options.get("count_path"):
+            found = [as_count(v) for v in resolve(document, options["count_path"])]
+            count = next((c for c in found if c is not None), None)
+        signers: tuple[Signer, ...] = ()
+        if options.get("list_path"):
+            values = resolve(document, options["list_path"])
+            items = values[0] if len(values) == 1 and isinstance(values[0], list) else values
+            signers = signers_from(items, options)
+        has_list = bool(options.get("list_path"))
+        return _result(document_title(document), count, signers, has_list)
+
+    def _auto(self, document: Any, options: Mapping[str, Any]) -> ScrapeResult:
+        found = search_count(document)
+        people = find_people_list(document)
+        signers = signers_from(people, options) if people else ()
+        count = found[1] if found else None
+        return _result(document_title(document), count, signers, bool(signers))
+
+
+JSON = register(JsonAdapter())

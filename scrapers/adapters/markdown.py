@@ -1,0 +1,154 @@
+"""The ``markdown`` adapter: letters kept as Markdown or plain text, signers as list items.
+
+Which lists are signers: every list item after a signature marker ("Signed,", "## Signatories",
+"Signers:", "The undersigned") when the letter has one; otherwise the runs of list items that
+mostly look like names. A letter's own lists before the marker (demands, references) are not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from scrapers.base import ScrapeResult, Signer, register
+from scrapers.errors import NoSignersFound, ParseError
+from scrapers.text import (
+    COUNT_HINT,
+    collapse_ws,
+    decode_body,
+    find_count,
+    has_template_markup,
+    looks_like_name,
+    split_name_affiliation,
+)
+
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,6}[.)])\s+(\S.*)$")
+_SIGNATURE_MARKER = re.compile(
+    r"^\s*(?:#{1,6}\s*)?[*_]*\s*(?:signed|signatories|signatures|signers|signees|"
+    r"(?:we,?\s+)?the\s+undersigned|co-?signed|list\s+of\s+signatories)\b[^.]{0,40}$",
+    re.I,
+)
+_HEADING = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$")
+_FRONT_TITLE = re.compile(r"""^title:\s*["']?(.*?)["']?\s*$""", re.M)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
+_MIN_NAME_SHARE = 0.6
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter, body) of a Jekyll-style document; front matter is '' when absent."""
+    if not text.startswith("---"):
+        return "", text
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :])
+    return "", text
+
+
+def markdown_title(front_matter: str, body: str) -> str | None:
+    """The front matter's ``title:``, else the first level-one heading."""
+    match = _FRONT_TITLE.search(front_matter)
+    if match and match.group(1).strip():
+        return match.group(1).strip()
+    for line in body.split("\n"):
+        heading = _HEADING.match(line)
+        if heading:
+            return plain_text(heading.group(1))
+    return None
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown inline markup removed: links to their text, emphasis marks dropped."""
+    return collapse_ws(_EMPHASIS.sub("", _MD_LINK.sub(r"\1", markdown)))
+
+
+def list_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Runs of list items as (line index of the first item, item texts); prose ends a run."""
+    runs: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for index, line in enumerate(lines):
+        item = _LIST_ITEM.match(line)
+        if item:
+            if not current:
+                runs.append((index, current))
+            current.append(item.group(1))
+        elif line.strip() and not line.lstrip().startswith("<!--"):
+            current = []
+    return [(start, items) for start, items in runs if items]
+
+
+def signer_items(lines: list[str]) -> list[str]:
+    """The list items that are signers (see the module docstring for the rule)."""
+    runs = list_runs(lines)
+    marker = next((i for i, line in enumerate(lines) if _SIGNATURE_MARKER.match(line)), None)
+    if marker is not None:
+        after = [items for start, items in runs if start > marker]
+        if after:
+            return [item for items in after for item in items]
+    kept = [items for _, items in runs if _name_share(items) >= _MIN_NAME_SHARE]
+    return [item for items in kept for item in items]
+
+
+def _name_share(items: list[str]) -> float:
+    names = [split_name_affiliation(plain_text(item))[0] for item in items]
+    return sum(looks_like_name(name) for name in names) / len(items)
+
+
+def signer_from_item(item: str) -> Signer | None:
+    """'Name (Affiliation, role)' -> Signer; None for template markup or an empty item."""
+    raw = collapse_ws(item)
+    if not raw or has_template_markup(raw):
+        return None
+    name, affiliation = split_name_affiliation(plain_text(raw))
+    return Signer(raw=raw, name=name or raw, affiliation=affiliation)
+
+
+def prose_count(lines: list[str]) -> int | None:
+    """A count stated in the letter's prose ('1,140 people have signed'), or None."""
+    for line in lines:
+        if COUNT_HINT.search(line) and not _LIST_ITEM.match(line):
+            count = find_count(plain_text(line))
+            if count is not None:
+                return count
+    return None
+
+
+class MarkdownAdapter:
+    """Letters written in Markdown or plain text."""
+
+    name = "markdown"
+
+    def sniff(self, body: bytes, url: str, content_type: str | None) -> float:
+        ctype = (content_type or "").lower()
+        if "markdown" in ctype:
+            return 0.8
+        if url.lower().split("?")[0].endswith((".md", ".markdown", ".txt")):
+            return 0.7
+        head = body[:4096]
+        if b"<html" in head.lower() or (ctype and "text/plain" not in ctype):
+            return 0.0
+        list_lines = len(re.findall(rb"(?m)^ {0,3}(?:[-*+]|\d+\.) \S", body[:65536]))
+        return 0.45 if head.startswith(b"---") or list_lines >= 5 else 0.1
+
+    def parse(self, body: bytes, url: str, options: Mapping[str, Any]) -> ScrapeResult:
+        if b"\x00" in body[:4096]:
+            raise ParseError("binary data, not a Markdown letter", url=url)
+        front, text = split_front_matter(decode_body(body).replace("\r\n", "\n"))
+        lines = text.split("\n")
+        items = signer_items(lines)
+        signers = tuple(s for s in map(signer_from_item, items) if s is not None)
+        count = prose_count(lines)
+        if count is None and not signers:
+            raise NoSignersFound("no signer list and no stated count in the text", url=url)
+        return ScrapeResult(
+            kind=self.name,
+            title=markdown_title(front, text),
+            reported_count=count,
+            signers=signers,
+            has_list=bool(signers),
+        )
+
+
+MARKDOWN = register(MarkdownAdapter())

@@ -1,0 +1,140 @@
+"""Text helpers shared by the adapters: decoding, whitespace, template markup, counts, names.
+
+All pure functions on strings or bytes; none of them raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def sniff_encoding(body: bytes) -> str:
+    """The encoding to read ``body`` with: a BOM, else utf-8 if it decodes, else cp1252."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return encoding
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def decode_body(body: bytes) -> str:
+    """Bytes to text with utf-8 / utf-8-sig / cp1252 fallback; never raises."""
+    encoding = sniff_encoding(body)
+    # cp1252 leaves five bytes undefined; 'replace' keeps a stray one from failing the page.
+    return body.decode(encoding, errors="replace")
+
+
+def collapse_ws(text: str) -> str:
+    """Every run of whitespace (NBSP and thin spaces included) as one space, ends stripped."""
+    return " ".join(text.split())
+
+
+TEMPLATE_MARKUP = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def has_template_markup(text: str) -> bool:
+    """True when the text holds Jinja/Nunjucks/Liquid markup such as ``{{ x }}`` or ``{% x %}``."""
+    return "{" in text and TEMPLATE_MARKUP.search(text) is not None
+
+
+def strip_template_markup(text: str) -> str:
+    """The text with template tags removed and whitespace collapsed."""
+    return collapse_ws(TEMPLATE_MARKUP.sub(" ", text))
+
+
+# A count as pages print it: 1140, 1,140, 1.140, 1 140 (space, NBSP, narrow NBSP, thin space).
+_SEP = "[,.'\u00a0\u202f\u2009 ]"
+NUMBER = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?!\d)|\d+"
+_NOUN = r"(?:signatures?|signatories|signatory|signers?|supporters?)"
+_PEOPLE = r"(?:people|persons|names|individuals)"
+_COUNT_PATTERNS = (
+    re.compile(rf"({NUMBER})\s*(?:\w+\s+)?{_NOUN}\b(?!\s*(?:needed|required|goal|to\s+go))", re.I),
+    re.compile(rf"({NUMBER})\s+(?:\w+\s+)?{_PEOPLE}\s+(?:have\s+|has\s+)?signed\b", re.I),
+    re.compile(rf"\b(?:signed\s+by|{_NOUN}|total)\s*:?\s*({NUMBER})(?!\s*%)", re.I),
+)
+
+
+def parse_int(number_text: str) -> int | None:
+    """'1,140', '1.140', '1 140' -> 1140; None for text without digits."""
+    digits = re.sub(r"\D", "", number_text)
+    return int(digits) if digits else None
+
+
+def find_count(text: str) -> int | None:
+    """The headline count stated in a short text ('Signed by 2,043 people'), or None."""
+    best: tuple[int, int] | None = None
+    for pattern in _COUNT_PATTERNS:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            value = parse_int(match.group(1))
+            if value is not None:
+                best = (match.start(), value)
+    return best[1] if best else None
+
+
+COUNT_HINT = re.compile(r"signat|signer|signed|supporter", re.I)
+
+_NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d.", "esq."}
+_DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014|]\s+")
+
+
+def split_name_affiliation(text: str) -> tuple[str, str | None]:
+    """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation)."""
+    text = collapse_ws(text)
+    paren = text.find("(")
+    comma = _first_real_comma(text)
+    if paren > 0 and (comma < 0 or paren < comma):
+        return _split_paren(text, paren)
+    if comma > 0:
+        return text[:comma].strip(), _clean_part(text[comma + 1 :])
+    dash = _DASH_SPLIT.search(text)
+    if dash and dash.start() > 0:
+        return text[: dash.start()].strip(), _clean_part(text[dash.end() :])
+    return text, None
+
+
+def _split_paren(text: str, paren: int) -> tuple[str, str | None]:
+    close = text.rfind(")")
+    inside = text[paren + 1 : close] if close > paren else text[paren + 1 :]
+    after = text[close + 1 :] if close > paren else ""
+    affiliation = _clean_part(" ".join(part for part in (inside, after.strip(" ,;")) if part))
+    return text[:paren].strip(), affiliation
+
+
+def _first_real_comma(text: str) -> int:
+    """Index of the first comma that is not followed by a name suffix such as 'Jr.'; -1 if none."""
+    start = 0
+    while (comma := text.find(",", start)) >= 0:
+        after = text[comma + 1 :].strip().split(" ", 1)[0].lower().rstrip(",")
+        if after not in _NAME_SUFFIXES:
+            return comma
+        start = comma + 1
+    return -1
+
+
+def _clean_part(text: str) -> str | None:
+    cleaned = text.strip(" ,;:-\u2013\u2014")
+    return cleaned or None
+
+
+_SENTENCE_END = re.compile(r"[.!?:]\s*$")
+_WORD = re.compile(r"[^\W\d_]", re.U)
+
+
+def looks_like_name(name: str) -> bool:
+    """True for a short, name-shaped text; False for sentences, numbers and template markup."""
+    if not 2 <= len(name) <= 80 or has_template_markup(name):
+        return False
+    words = name.split()
+    if not 1 <= len(words) <= 8 or not _WORD.match(name):
+        return False
+    return not (len(words) > 3 and _SENTENCE_END.search(name))
