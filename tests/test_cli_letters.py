@@ -20,7 +20,7 @@ def test_letters_add_then_list_json_round_trips(runner) -> None:
     assert added.exit_code == 0, added.output
     assert "tracking doj-alumni-statement" in added.output
     listed = runner.invoke(args=["letters", "list", "--json"])
-    rows = json.loads(listed.output)
+    rows = json.loads(listed.stdout)
     assert [(r["slug"], r["url"], r["poll_interval"], r["kind"]) for r in rows] == [
         ("doj-alumni-statement", "https://example.org/letter", "1h", "auto")
     ]
@@ -59,7 +59,7 @@ def test_letters_add_same_title_gets_distinct_slugs(runner) -> None:
         result = runner.invoke(args=["letters", "add", f"https://example.org/{n}",
                                      "--title", "Open letter"])
         assert result.exit_code == 0
-    rows = json.loads(runner.invoke(args=["letters", "list", "--json"]).output)
+    rows = json.loads(runner.invoke(args=["letters", "list", "--json"]).stdout)
     assert [r["slug"] for r in rows] == ["open-letter", "open-letter-2"]
 
 

@@ -217,8 +217,127 @@ class _Null:
         return False
 
 
+@click.command("backfill")
+@click.argument("slug")
+@click.argument("captures", nargs=-1, required=True)
+@with_appcontext
+def backfill_command(slug: str, captures: tuple[str, ...]) -> None:
+    """Run saved copies of a letter's page through the pipeline at their times.
+
+    Each CAPTURE is FILE@ISO-TIME (2020-02-17T14:05:00-05:00, or a Wayback 14-digit stamp),
+    or a directory whose file names carry times (page-20200217T190500.html)."""
+    from pathlib import Path
+
+    from tracker.backfill import backfill, capture_from_arg, captures_in_directory
+    from tracker.runtime import get_poller
+
+    try:
+        found = [c for arg in captures for c in (
+            captures_in_directory(Path(arg)) if Path(arg).is_dir() else [capture_from_arg(arg)])]
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    letter = _letter_or_fail(app, slug)
+    try:
+        done = backfill(get_poller(app), letter.id, letter.url, letter.kind,
+                        letter.options or {}, found)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for capture, result in done:
+        click.echo(f"{capture.at.isoformat()} {capture.path.name}: {result.line()}")
+
+
+def _letter_or_fail(app: Flask, slug: str):
+    with session_factory(app)() as session:
+        letter = queries.letter_by_slug(session, slug)
+        if letter is None:
+            raise click.ClickException(f"no letter named {slug!r} (see: signwatch letters list)")
+        session.expunge(letter)
+        return letter
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load real example letters from the snapshots bundled in tests/fixtures/."""
+    from tracker.backfill import backfill
+    from tracker.demo import DEMO_LETTERS, add_demo_letter
+    from tracker.runtime import get_poller
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    poller = get_poller(app)
+    for demo in DEMO_LETTERS:
+        with session_factory(app)() as session, session.begin():
+            letter_id = add_demo_letter(session, demo, utcnow())
+        if letter_id is None:
+            click.echo(f"{demo.slug}: loaded already")
+            continue
+        done = backfill(poller, letter_id, demo.url, demo.kind, {}, demo.capture_list())
+        last = done[-1][1]
+        click.echo(f"{demo.slug}: {len(done)} real snapshots; now {last.line()}")
+    click.echo("open http://127.0.0.1:5000/ (make run) to see them")
+
+
+@click.command("scheduler")
+@click.option("--defer", is_flag=True,
+              help="Hand due polls to procrastinate workers instead of polling here.")
+@with_appcontext
+def scheduler_command(defer: bool) -> None:
+    """Run the scheduler in the foreground (exactly one per deployment)."""
+    from tracker.scheduler import build_scheduler
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"scheduler: tick every {app.config['SCHEDULER_TICK_SECONDS']}s"
+               f"{', deferring polls to workers' if defer else ''}; Ctrl-C stops")
+    if not defer:
+        _run_blocking(build_scheduler(app, blocking=True))
+        return
+    from tracker.worker import ensure_queue_schema, open_for_deferring
+
+    _check_postgres(app)
+    ensure_queue_schema(app)
+    with open_for_deferring(app):
+        _run_blocking(build_scheduler(app, defer=True, blocking=True))
+
+
+def _run_blocking(scheduler) -> None:
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+
+
+def _check_postgres(app: Flask) -> None:
+    from tracker.worker import WorkersNeedPostgres, conninfo
+
+    try:
+        conninfo(app.config["DATABASE_URL"])
+    except WorkersNeedPostgres as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("worker")
+@click.option("--concurrency", default=4, show_default=True, help="Polls run at once.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="--no-wait: stop once the queue is empty.")
+@with_appcontext
+def worker_command(concurrency: int, wait: bool) -> None:
+    """Run a procrastinate worker that polls letters deferred by `scheduler --defer`."""
+    from tracker.worker import ensure_queue_schema, run_worker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _check_postgres(app)
+    ensure_queue_schema(app)
+    click.echo(f"worker: up to {concurrency} polls at once; Ctrl-C stops")
+    run_worker(app, concurrency=concurrency, wait=wait)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(letters_cli)
     app.cli.add_command(run_command)
     app.cli.add_command(preview_command)
     app.cli.add_command(poll_command)
+    app.cli.add_command(backfill_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(worker_command)

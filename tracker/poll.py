@@ -138,7 +138,7 @@ class Poller:
 
     def record(self, letter_id: int, page: Page, *, observed_at: datetime,
                duration_ms: int = 0) -> PollResult:
-        """Store one parsed page observed at ``observed_at`` (also the backfill's entry)."""
+        """Store one parsed page fetched live at ``observed_at``, in one transaction."""
         with self.sessions() as session, session.begin():
             letter = _locked_letter(session, letter_id)
             recorder = _Recorder(session, letter, page, observed_at, self.settings)
@@ -153,6 +153,21 @@ class Poller:
                                    http_status=page.http_status, error=result.error,
                                    snapshot_id=result.snapshot_id,
                                    keep=self.settings.poll_log_keep)
+            return result
+
+    def record_archived(self, letter_id: int, page: Page, *, observed_at: datetime) -> PollResult:
+        """Store a saved copy of the page as seen at ``observed_at`` (backfill).
+
+        The letter's live fetch state (validators, due time, failures) is left alone."""
+        with self.sessions() as session, session.begin():
+            letter = _locked_letter(session, letter_id)
+            newest = history.latest_snapshot(session, letter.id, statuses=("ok", "suspect"))
+            if newest is not None and observed_at <= newest.observed_at:
+                raise ValueError(f"{observed_at.isoformat()} is not after the letter's newest "
+                                 f"snapshot ({newest.observed_at.isoformat()})")
+            result = _Recorder(session, letter, page, observed_at, self.settings).run()
+            if page.result is not None and result.snapshot_id is not None:
+                _learn_from_page(letter, page.result)
             return result
 
     def _record_unchanged(self, state: LetterState, scraped: Scraped, started: datetime,

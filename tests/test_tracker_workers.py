@@ -1,0 +1,140 @@
+"""Scale-out on PostgreSQL: one scheduler defers, two procrastinate workers poll 200 letters.
+
+The letters are served over loopback; their bodies are real signer lines of the 2021 RMS
+letter (tests/fixtures), a few more each round, so every round is a real change."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from sqlalchemy import func, select, text, update
+from werkzeug import Request, Response
+
+from models import Letter, PollLog, Snapshot
+from models.db import session_factory
+from tests.conftest import on_postgres
+from tests.tracking import RMS_SNAPSHOTS, add_letter
+from tracker.scheduler import Ticker
+from tracker.worker import defer_poll, ensure_queue_schema, open_for_deferring
+
+pytestmark = pytest.mark.skipif(not on_postgres(),
+                                reason="procrastinate runs on PostgreSQL (the PostgreSQL pass)")
+LETTERS = 200
+ROUNDS = 3
+SIGNER_LINES = [line for line in RMS_SNAPSHOTS[0].read_text().splitlines()
+                if line.startswith("- ")]
+
+
+def letter_body(letter_no: int, round_no: int) -> bytes:
+    lines = SIGNER_LINES[: 3 + (letter_no % 5) + round_no]
+    return (f"# Letter {letter_no}\n\nSigned:\n\n" + "\n".join(lines) + "\n").encode()
+
+
+class RoundsServer:
+    """Serves /letters/<n>.md for the current round and notes requests in flight per host."""
+
+    def __init__(self) -> None:
+        self.round = 0
+        self.in_flight: dict[str, int] = {}
+        self.most_in_flight: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def handler(self, request: Request) -> Response:
+        host = request.host.rsplit(":", 1)[0]
+        with self.lock:
+            self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            self.most_in_flight[host] = max(self.most_in_flight.get(host, 0),
+                                            self.in_flight[host])
+        try:
+            number = int(request.path.rsplit("/", 1)[1].removesuffix(".md"))
+            return Response(letter_body(number, self.round), content_type="text/markdown")
+        finally:
+            with self.lock:
+                self.in_flight[host] -= 1
+
+
+@pytest.fixture
+def rounds_server(httpserver: HTTPServer) -> RoundsServer:
+    """The loopback server of the 200 letters (tests set ``round``)."""
+    state = RoundsServer()
+    handler = state.handler
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request(re.compile(r"/letters/\d+\.md")).respond_with_handler(handler)
+    return state
+
+
+def run_workers(database_url: str, count: int = 2) -> None:
+    """Start ``count`` worker processes that stop once the queue is empty; wait for them."""
+    exe = Path(sys.executable).parent / "signwatch"
+    env = dict(os.environ, SIGNWATCH_DATABASE_URL=database_url, SIGNWATCH_SECRET_KEY="t",
+               SIGNWATCH_ALLOW_PRIVATE_URLS="1", SIGNWATCH_MIN_HOST_DELAY="0")
+    workers = [subprocess.Popen([str(exe), "worker", "--concurrency", "2", "--no-wait"],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+               for _ in range(count)]
+    for worker in workers:
+        output, _ = worker.communicate(timeout=240)
+        assert worker.returncode == 0, output.decode()[-2000:]
+
+
+def test_workers_poll_every_letter_once_per_round(app, session, httpserver, rounds_server,
+                                                  database_url) -> None:
+    hosts = ("127.0.0.1", "localhost")
+    ids = [add_letter(app, f"http://{hosts[n % 2]}:{httpserver.port}/letters/{n}.md")
+           for n in range(LETTERS)]
+    ensure_queue_schema(app)
+    ticker = Ticker(session_factory(app), lambda letter_id: defer_poll(app, letter_id),
+                    max_concurrent=4, batch=LETTERS * 2)
+    with open_for_deferring(app):
+        for round_no in range(ROUNDS):
+            rounds_server.round = round_no
+            make_all_due(app, ids)
+            assert ticker.tick() == LETTERS
+            assert ticker.tick() == 0  # claimed: nothing is due twice in one slot
+            drain_queue(app, database_url)
+    per_letter = session.execute(select(PollLog.letter_id, func.count())
+                                 .group_by(PollLog.letter_id)).all()
+    assert sorted({n for _, n in per_letter}) == [ROUNDS]
+    assert len(per_letter) == LETTERS
+    assert session.scalar(select(func.count()).select_from(Snapshot)) == LETTERS * ROUNDS
+    assert session.scalar(text("SELECT count(*) FROM procrastinate_jobs "
+                               "WHERE status <> 'succeeded'")) == 0
+    assert rounds_server.most_in_flight == {"127.0.0.1": 1, "localhost": 1}
+
+
+def waiting_jobs(app) -> int:
+    with session_factory(app)() as session:
+        return session.scalar(text("SELECT count(*) FROM procrastinate_jobs "
+                                   "WHERE status IN ('todo', 'doing')"))
+
+
+def drain_queue(app, database_url: str) -> None:
+    # A --no-wait worker also stops when every waiting job is held by a host lock another
+    # worker owns; start workers again until the queue is empty.
+    for _ in range(20):
+        run_workers(database_url)
+        if waiting_jobs(app) == 0:
+            return
+    raise AssertionError("the queue did not drain")
+
+
+def test_defer_poll_queueing_lock_keeps_one_waiting_job(app, httpserver, rounds_server) -> None:
+    letter_id = add_letter(app, httpserver.url_for("/letters/1.md"))
+    ensure_queue_schema(app)
+    with open_for_deferring(app):
+        assert defer_poll(app, letter_id) == "deferred"
+        assert defer_poll(app, letter_id) == "already queued"
+
+
+def make_all_due(app, ids: list[int]) -> None:
+    with session_factory(app)() as session, session.begin():
+        session.execute(update(Letter).where(Letter.id.in_(ids))
+                        .values(next_due_at=datetime.now(UTC) - timedelta(seconds=1)))
