@@ -45,6 +45,7 @@ _NOT_WORD = re.compile(r"[^\w]+|_")
 _TAG = re.compile(r"<[^<>]{0,500}>")
 # Bidi controls, zero-width space and BOM: never part of a name, and a spoofing tool.
 _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 _LEADING_JUNK = re.compile(r"^(?:[\s\-*•·–—#>]|\d{1,6}[.)](?=\s))+")
 _TRAILING_JUNK = re.compile(r"[\s,;:\-–—*•·]+$")
 
@@ -62,6 +63,8 @@ class NameParts:
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():  # fast path: ASCII has no marks, and its only "C" characters are Cc
+        return _CONTROL.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(
         ch for ch in decomposed
@@ -89,7 +92,7 @@ def clean_display_name(name: str) -> str:
     """The name as printed, made safe to show: no tags, controls or bidi tricks, tidy spaces."""
     text = html.unescape(_TAG.sub(" ", name[: MAX_NAME_CHARS * 4]))
     text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    text = "".join(ch if unicodedata.category(ch) != "Cc" else " " for ch in text)
+    text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))
     return text[:MAX_NAME_CHARS].strip()

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from models.base import utcnow
 from models.letters import Archive, Letter, PollLog, Snapshot
 from models.signers import Person, Signature, SignatureEvent
 
@@ -100,9 +101,11 @@ def apply_signer_list(session: Session, letter: Letter, snapshot: Snapshot,
     added = _insert_signatures(session, letter.id, fresh, snapshot)
     _mark_removed(session, gone, now)
     _reposition(session, active, wanted)
-    session.execute(update(Signature).where(Signature.letter_id == letter.id,
-                                            Signature.removed_at.is_(None))
-                    .values(last_seen_at=now))
+    if len(rows) > len(new_rows):  # signers kept from before were seen again now
+        session.execute(update(Signature).where(Signature.letter_id == letter.id,
+                                                Signature.removed_at.is_(None),
+                                                Signature.last_seen_at < now)
+                        .values(last_seen_at=now))
     _record_events(session, letter.id, snapshot, added + returned, gone)
     return SignerDiff(added=added, returned=returned, removed=gone,
                       kept=len(rows) - len(new_rows))
@@ -146,32 +149,45 @@ def _insert_signatures(session: Session, letter_id: int, rows: Sequence[SignerRo
          "first_snapshot_id": snapshot.id}
         for row in rows
     ]
-    return _insert_returning_ids(session, Signature, values)
+    _insert_many(session, Signature, values)
+    # The new rows are exactly those first seen in this snapshot (unique per letter).
+    return list(session.scalars(select(Signature.id).where(
+        Signature.letter_id == letter_id, Signature.first_snapshot_id == snapshot.id,
+        Signature.first_seen_at == snapshot.observed_at).order_by(Signature.id)))
 
 
-def _insert_returning_ids(session: Session, model: type, values: list[dict[str, Any]]) -> list[int]:
-    ids: list[int] = []
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start:start + CHUNK]
-        statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-        ids.extend(session.scalars(statement, chunk))
-    return ids
+def _insert_many(session: Session, model: type, values: list[dict[str, Any]]) -> None:
+    """A plain executemany INSERT (no RETURNING: SQLite would run it row by row)."""
+    table = model.__table__
+    connection = session.connection()
+    for start in range(0, len(values), 10_000):
+        connection.execute(insert(table), values[start:start + 10_000])
 
 
 def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
     """Person id per name key: an existing (unmerged) person, or a new one."""
-    display = {}
+    display: dict[str, str] = {}
     for row in rows:
         display.setdefault(row.name_key, row.name)
     found = _existing_persons(session, list(display))
     missing = [key for key in display if key not in found]
-    values = [{"name_key": key, "display_name": display[key][:500]} for key in missing]
-    found.update(zip(missing, _insert_returning_ids(session, Person, values), strict=True))
+    if missing:
+        newest = session.scalar(select(func.max(Person.id))) or 0
+        now = utcnow()
+        _insert_many(session, Person, [{"name_key": key, "display_name": display[key][:500],
+                                        "created_at": now} for key in missing])
+        wanted = set(missing)
+        for person_id, key in session.execute(select(Person.id, Person.name_key).where(
+                Person.id > newest).order_by(Person.id)):
+            if key in wanted:
+                found.setdefault(key, person_id)
     return found
 
 
 def _existing_persons(session: Session, keys: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
+    if not session.scalar(select(Person.id).limit(1)):
+        return found
     for start in range(0, len(keys), CHUNK):
         query = select(Person.name_key, Person.id).where(
             Person.name_key.in_(keys[start:start + CHUNK]), Person.merged_into_id.is_(None)
@@ -205,8 +221,8 @@ def _record_events(session: Session, letter_id: int, snapshot: Snapshot,
     values = [{"letter_id": letter_id, "signature_id": sig_id, "snapshot_id": snapshot.id,
                "kind": kind, "at": snapshot.observed_at}
               for kind, ids in (("added", added), ("removed", removed)) for sig_id in ids]
-    for start in range(0, len(values), CHUNK):
-        session.execute(insert(SignatureEvent), values[start:start + CHUNK])
+    if values:
+        _insert_many(session, SignatureEvent, values)
 
 
 def write_poll_log(session: Session, *, letter_id: int, started_at: datetime, duration_ms: int,
