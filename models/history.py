@@ -24,13 +24,24 @@ CHUNK = 900  # stays under SQLite's bound-parameter limit
 
 def store_archive(session: Session, *, sha256: str, body: bytes, url: str,
                   content_type: str | None, now: datetime) -> str:
-    """Keep ``body`` once under its sha256 (gzip-compressed); returns the key."""
+    """Keep ``body`` once under its sha256 (gzip-compressed); returns the key.
+
+    Two letters may serve the same bytes at the same moment: the insert is a no-op on
+    conflict, so concurrent polls never fail on the shared archive row."""
     if session.get(Archive, sha256) is None:
-        session.add(Archive(sha256=sha256, url=url, content_type=content_type, size=len(body),
-                            compression="gzip", body=gzip.compress(body, 6),
-                            first_seen_at=now))
-        session.flush()
+        values = {"sha256": sha256, "url": url, "content_type": content_type,
+                  "size": len(body), "compression": "gzip", "body": gzip.compress(body, 6),
+                  "first_seen_at": now}
+        session.execute(_insert_ignoring_conflicts(session, Archive).values(**values))
     return sha256
+
+
+def _insert_ignoring_conflicts(session: Session, model: type):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(model).on_conflict_do_nothing()
 
 
 def archived_body(archive: Archive) -> bytes:
