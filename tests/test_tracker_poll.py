@@ -220,3 +220,24 @@ def test_poll_uk_petition_counts_and_breakdowns(app, session, httpserver, clock)
     snapshot = session.get(Snapshot, result.snapshot_id)
     assert len(snapshot.breakdowns["country"]) == 232
     assert len(snapshot.breakdowns["constituency"]) == 650
+
+
+def test_poll_two_letters_same_bytes_at_once_share_one_archive(app, session, httpserver,
+                                                               clock) -> None:
+    """Found by bench/poll.py: concurrent polls of identical pages raced on the archive."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from models import Archive
+
+    body = RMS_SNAPSHOTS[0].read_bytes()
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    for name in ("a", "b", "c", "d"):
+        httpserver.expect_request(f"/{name}.md").respond_with_data(
+            body, content_type="text/markdown")
+    ids = [add_letter(app, httpserver.url_for(f"/{name}.md")) for name in "abcd"]
+    poller = make_poller(app, clock)
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(lambda letter_id: poller.poll(letter_id).outcome, ids))
+    assert outcomes == ["first"] * 4
+    assert count(session, Archive) == 1
+    assert count(session, Snapshot) == 4
