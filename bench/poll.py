@@ -34,17 +34,24 @@ from tracker.runtime import get_poller
 from tracker.scheduler import Ticker
 
 RMS = Path(__file__).resolve().parent.parent / "tests/fixtures/rms_open_letter_2021_gitsnapshots"
+SNAPSHOTS = [path.read_bytes() for path in sorted(RMS.glob("index.md__*.md"))]
 LINES = [ln for ln in (RMS / "index.md__0050__8c732e0c21.md").read_text().splitlines()
          if ln.startswith("- ")]
 
 
 class Site:
-    """What every loopback host serves: the current round's letter, with an ETag."""
+    """What every loopback host serves: the current round's letter, with an ETag.
+
+    ``real`` pages are the RMS letter's real snapshots (220 signers, then 936): a changed
+    round parses and stores the real growth. ``small`` pages hold 10-11 signer lines."""
 
     round = 0
+    pages = "real"
 
     @classmethod
     def body(cls) -> bytes:
+        if cls.pages == "real":
+            return SNAPSHOTS[min(cls.round, len(SNAPSHOTS) - 1)]
         lines = LINES[: 10 + cls.round]
         return ("# A letter\n\nSigned:\n\n" + "\n".join(lines) + "\n").encode()
 
@@ -110,7 +117,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--pages", choices=("real", "small"), default="real")
     args = parser.parse_args()
+    Site.pages = args.pages
     urls = start_hosts(args.letters)
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/poll.sqlite3", "SECRET_KEY": "b",
@@ -128,7 +137,8 @@ def main() -> None:
         unchanged = signwatch_round(app, ids, args.concurrency)
         added = snapshot_rows(app) - rows_before
     n = len(ids)
-    print(f"{n} letters on {n} loopback hosts, concurrency {args.concurrency}, SQLite")
+    print(f"{n} letters on {n} loopback hosts, concurrency {args.concurrency}, SQLite, "
+          f"{args.pages} pages ({len(Site.body()) / 1000:.0f} KB in the changed round)")
     print(f"bare httpx GET loop            {n / base:8.0f} letters/s")
     print(f"Signwatch first round (cold)   {n / first:8.0f} letters/s (robots.txt + ingest)")
     print(f"Signwatch changed round        {n / changed:8.0f} letters/s  "

@@ -20,6 +20,7 @@ from models.letters import Archive, Letter, PollLog, Snapshot
 from models.signers import Person, Signature, SignatureEvent
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit
+PRUNE_EVERY = 20
 
 
 def store_archive(session: Session, *, sha256: str, body: bytes, url: str,
@@ -57,6 +58,17 @@ def latest_snapshot(session: Session, letter_id: int, *, statuses: Sequence[str]
     if before is not None:
         query = query.where(Snapshot.observed_at <= before)
     return session.scalar(query.order_by(Snapshot.observed_at.desc()).limit(1))
+
+
+def has_pending_suspect(session: Session, letter_id: int) -> bool:
+    """Whether a suspect snapshot waits, newer than the letter's newest ok one."""
+    newest_ok = (select(func.max(Snapshot.observed_at))
+                 .where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
+                 .scalar_subquery())
+    query = select(Snapshot.id).where(
+        Snapshot.letter_id == letter_id, Snapshot.status == "suspect",
+        (Snapshot.observed_at > newest_ok) | newest_ok.is_(None)).limit(1)
+    return session.scalar(query) is not None
 
 
 def pending_suspects(session: Session, letter_id: int, after: datetime | None) -> list[Snapshot]:
@@ -240,10 +252,13 @@ def write_poll_log(session: Session, *, letter_id: int, started_at: datetime, du
                    outcome: str, http_status: int | None = None, error: str | None = None,
                    snapshot_id: int | None = None, keep: int = 500) -> None:
     """Log one attempt and drop this letter's entries beyond the newest ``keep``."""
-    session.add(PollLog(letter_id=letter_id, started_at=started_at, duration_ms=duration_ms,
-                        outcome=outcome, http_status=http_status,
-                        error=error[:4000] if error else None, snapshot_id=snapshot_id))
+    entry = PollLog(letter_id=letter_id, started_at=started_at, duration_ms=duration_ms,
+                    outcome=outcome, http_status=http_status,
+                    error=error[:4000] if error else None, snapshot_id=snapshot_id)
+    session.add(entry)
     session.flush()
+    if entry.id % PRUNE_EVERY:
+        return  # pruning every PRUNE_EVERY-th entry keeps the log bounded at less cost
     cutoff = session.scalar(
         select(PollLog.id).where(PollLog.letter_id == letter_id)
         .order_by(PollLog.id.desc()).offset(keep).limit(1)

@@ -241,3 +241,16 @@ def test_poll_two_letters_same_bytes_at_once_share_one_archive(app, session, htt
     assert outcomes == ["first"] * 4
     assert count(session, Archive) == 1
     assert count(session, Snapshot) == 4
+
+
+def test_poll_log_stays_bounded(app, session, letter_url, clock) -> None:
+    from models.history import PRUNE_EVERY
+
+    letter_id = add_letter(app, letter_url)
+    poller = make_poller(app, clock, poll_log_keep=5)
+    for _ in range(3 * PRUNE_EVERY):
+        poller.poll(letter_id)
+    kept = count(session, PollLog)
+    assert 5 <= kept < 5 + PRUNE_EVERY
+    newest = session.scalars(select(PollLog.id).order_by(PollLog.id.desc())).first()
+    assert newest == 3 * PRUNE_EVERY

@@ -131,7 +131,7 @@ class Poller:
             state = LetterState(letter.id, letter.slug, letter.url, letter.kind,
                                 dict(letter.options or {}), letter.etag, letter.last_modified,
                                 letter.content_sha256)
-            if _has_pending_suspect(session, letter.id):
+            if history.has_pending_suspect(session, letter.id):
                 # A suspect change is confirmed by re-reading the page, not by a 304.
                 state = replace(state, etag=None, last_modified=None, content_sha256=None)
             return state
@@ -232,12 +232,6 @@ class Poller:
         if isinstance(exc, RateLimited) and exc.retry_after:
             wait = max(wait, timedelta(seconds=exc.retry_after))
         return wait
-
-
-def _has_pending_suspect(session: Session, letter_id: int) -> bool:
-    trusted = history.latest_snapshot(session, letter_id)
-    after = trusted.observed_at if trusted else None
-    return bool(history.pending_suspects(session, letter_id, after))
 
 
 def page_from_scrape(scraped: Scraped) -> Page:
