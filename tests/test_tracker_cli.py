@@ -46,6 +46,16 @@ def test_poll_named_letter_prints_one_line(runner, served_letter) -> None:
     assert "[first]" in result.output
 
 
+def test_poll_enriches_new_signers(runner, session, served_letter) -> None:
+    from models import Facet, Signature
+
+    runner.invoke(args=["letters", "add", served_letter, "--slug", "rms"])
+    assert runner.invoke(args=["poll", "rms"]).exit_code == 0
+    enriched = session.scalar(select(func.count(func.distinct(Facet.signature_id))))
+    signers = session.scalar(select(func.count()).select_from(Signature))
+    assert 0 < enriched <= signers == 220
+
+
 def test_poll_unknown_slug_fails(runner) -> None:
     result = runner.invoke(args=["poll", "nope"])
     assert result.exit_code == 1

@@ -333,6 +333,10 @@ def worker_command(concurrency: int, wait: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from tracker import enrichment, rosters
+
+    enrichment.init_app(app)
+    rosters.init_app(app)
     app.cli.add_command(letters_cli)
     app.cli.add_command(run_command)
     app.cli.add_command(preview_command)

@@ -13,19 +13,20 @@ Every function takes the session first and never commits.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, Dialect, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from enrich.facets import FacetValue, facets_for_line
 from enrich.lines import ParsedLine, parse_fields, parse_signer_line
 from enrich.roles import RoleRules, load_rules
+from models.base import utcnow
 from models.letters import Letter
 from models.signers import Facet, Signature
 
@@ -33,6 +34,9 @@ MACHINE_SOURCES = ("printed", "rule", "derived")
 READ_CHUNK = 900  # ids per IN (...): under SQLite's bound-parameter limit
 WRITE_CHUNK = 5000  # facet rows per executemany
 KEY_MAX, VALUE_MAX, DETAIL_MAX = 60, 500, 500
+ANALYZE_AFTER_ROWS = 50_000
+FACET_COLUMNS = ("signature_id", "key", "value", "source", "source_detail", "created_at",
+                 "overridden")
 
 _SIGNATURE_FIELDS = (Signature.id, Signature.name, Signature.raw, Signature.role,
                      Signature.affiliation, Signature.extra)
@@ -62,13 +66,15 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def facet_rows(signature_id: int, facts: Sequence[FacetValue]) -> list[dict[str, Any]]:
+def facet_rows(signature_id: int, facts: Sequence[FacetValue],
+               now: datetime) -> list[dict[str, Any]]:
     """Insert values for one signature's facets, without repeats, cut to the column sizes."""
     rows, seen = [], set()
     for fact in facts:
         row = {"signature_id": signature_id, "key": fact.key[:KEY_MAX],
                "value": fact.value[:VALUE_MAX], "source": fact.source,
-               "source_detail": fact.source_detail and fact.source_detail[:DETAIL_MAX]}
+               "source_detail": fact.source_detail and fact.source_detail[:DETAIL_MAX],
+               "created_at": now, "overridden": False}
         identity = (row["key"], row["value"], row["source"])
         if row["value"].strip() and identity not in seen:
             seen.add(identity)
@@ -82,15 +88,27 @@ def write_signature_facets(session: Session, signature_ids: Sequence[int], *,
 
     Signatures that have machine facets already are left alone, so a second call is a no-op."""
     pending: list[dict[str, Any]] = []
-    written = 0
+    written, now = 0, utcnow()
     for row in _signature_rows(session, signature_ids):
         signature_id, *fields = row
         parsed = parsed_signature(*fields)
-        pending += facet_rows(signature_id, facets_for_line(parsed, rules, today))
+        pending += facet_rows(signature_id, facets_for_line(parsed, rules, today), now)
         if len(pending) >= WRITE_CHUNK:
             written += _insert_facets(session, pending)
             pending = []
-    return written + _insert_facets(session, pending)
+    written += _insert_facets(session, pending)
+    if written >= ANALYZE_AFTER_ROWS:
+        _refresh_statistics(session)
+    return written
+
+
+def _refresh_statistics(session: Session) -> None:
+    """After a big list lands, let PostgreSQL's planner see it (autovacuum comes later).
+
+    Measured: composition of a fresh 100,000-signer list took 5 s with the empty-table
+    statistics (nested loops over 100,000 rows) against well under 1 s after ANALYZE."""
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("ANALYZE signature, person, facet"))
 
 
 def _signature_rows(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
@@ -104,10 +122,41 @@ def _signature_rows(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any,
 
 
 def _insert_facets(session: Session, rows: list[dict[str, Any]]) -> int:
-    if rows:
-        # Core executemany: no ORM identity bookkeeping for hundreds of thousands of rows.
-        session.connection().execute(insert(Facet.__table__), rows)
+    if not rows:
+        return 0
+    # Straight to the driver (COPY on PostgreSQL, executemany on SQLite) with the time
+    # converted once: SQLAlchemy's per-row parameter processing cost as much as the insert.
+    connection = session.connection()
+    created_at = rows[0]["created_at"]
+    stored_at = Facet.__table__.c.created_at.type.process_bind_param(created_at,
+                                                                     connection.dialect)
+    for row in rows:
+        row["created_at"] = stored_at
+    if connection.dialect.name == "postgresql":
+        _copy_rows(connection, rows)
+    else:
+        connection.exec_driver_sql(_insert_sql(connection.dialect), rows)
     return len(rows)
+
+
+def _copy_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL COPY on the session's own connection (same transaction)."""
+    quote = connection.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c) for c in FACET_COLUMNS)
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(
+        f"COPY {quote(Facet.__tablename__)} ({columns}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(tuple(row[column] for column in FACET_COLUMNS))
+
+
+def _insert_sql(dialect: Dialect) -> str:
+    quote = dialect.identifier_preparer.quote
+    mark = ":{}" if dialect.name == "sqlite" else "%({})s"
+    return (f"INSERT INTO {quote(Facet.__tablename__)} "
+            f"({', '.join(quote(c) for c in FACET_COLUMNS)}) "
+            f"VALUES ({', '.join(mark.format(c) for c in FACET_COLUMNS)})")
 
 
 def reenrich_letter(session: Session, letter_id: int, rules: RoleRules, today: date) -> int:
@@ -148,7 +197,6 @@ def _hide_again(session: Session, hidden: list[tuple[int, str, str]]) -> None:
 @with_appcontext
 def enrich_command(slugs: tuple[str, ...], every: bool) -> None:
     """Re-derive the machine facets of SLUG's signers (after the role rules changed)."""
-    from models.base import utcnow
     from models.db import session_factory
 
     if not slugs and not every:

@@ -19,8 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from enrich.names import name_key
+from enrich.roles import RoleRules
 from models import history
 from models.letters import Letter, Snapshot
+from models.rosters import Roster
+from models.signers import Signature
 from scrapers.base import ScrapeResult
 from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
 from scrapers.fetch import Fetcher
@@ -36,6 +39,7 @@ class PollSettings:
     poll_log_keep: int = 500
     max_pages: int = 20
     jitter: float = 0.1
+    rules: RoleRules | None = None  # None: new signers get no facets (tests of the core)
 
 
 @dataclass(frozen=True)
@@ -299,6 +303,22 @@ def _reconfirm(letter: Letter, latest: Snapshot, at: datetime) -> PollResult:
                       delta=0, snapshot_id=latest.id)
 
 
+def enrich_new_signers(session: Session, signature_ids: list[int], rules: RoleRules,
+                       at: datetime) -> None:
+    """Facets for new signatures, and roster matches for the people they brought."""
+    from tracker.enrichment import write_signature_facets
+    from tracker.rosters import match_new_persons
+
+    write_signature_facets(session, signature_ids, rules=rules, today=at.date())
+    if session.scalar(select(Roster.id).limit(1)) is None:
+        return
+    person_ids: set[int] = set()
+    for start in range(0, len(signature_ids), history.CHUNK):
+        person_ids.update(session.scalars(select(Signature.person_id).where(
+            Signature.id.in_(signature_ids[start:start + history.CHUNK]))))
+    match_new_persons(session, sorted(pid for pid in person_ids if pid is not None))
+
+
 class _Recorder:
     """Guard and store one page for one letter inside the caller's transaction."""
 
@@ -338,7 +358,7 @@ class _Recorder:
         snapshot = self._insert_snapshot(trusted, status, reason)
         diff = None
         if status == "ok" and self.counts.listed is not None:
-            diff = history.apply_signer_list(self.session, self.letter, snapshot, self.rows)
+            diff = self._apply_list(snapshot)
         outcome = "suspect" if status == "suspect" else ("first" if trusted is None
                                                           else "changed")
         return self._result(outcome, snapshot, diff, trusted, error=reason)
@@ -372,10 +392,16 @@ class _Recorder:
         if last.confirmations < self.settings.guard.confirmations:
             return self._result("suspect", last, None, trusted, error=reason)
         last.status = "ok"
-        diff = None
-        if self.counts.listed is not None:
-            diff = history.apply_signer_list(self.session, self.letter, last, self.rows)
+        diff = self._apply_list(last) if self.counts.listed is not None else None
         return self._result("confirmed", last, diff, trusted)
+
+    def _apply_list(self, snapshot: Snapshot) -> history.SignerDiff:
+        """Make the stored list equal the page's, then enrich the signers it added."""
+        diff = history.apply_signer_list(self.session, self.letter, snapshot, self.rows)
+        if diff.added and self.settings.rules is not None:
+            enrich_new_signers(self.session, diff.added, self.settings.rules,
+                               snapshot.observed_at)
+        return diff
 
     def _result(self, outcome: str, snapshot: Snapshot, diff: history.SignerDiff | None,
                 trusted: Snapshot | None, error: str | None = None) -> PollResult:

@@ -23,7 +23,10 @@ def poll_settings(app: Flask) -> PollSettings:
     config = app.config
     guard = GuardSettings(drop_share=float(config["SUSPECT_DROP_SHARE"]),
                           confirmations=int(config["SUSPECT_CONFIRMATIONS"]))
-    return PollSettings(guard=guard, poll_log_keep=int(config["POLL_LOG_KEEP"]))
+    from tracker.enrichment import rules_for
+
+    return PollSettings(guard=guard, poll_log_keep=int(config["POLL_LOG_KEEP"]),
+                        rules=rules_for(config))
 
 
 def get_poller(app: Flask) -> Poller:
