@@ -116,6 +116,7 @@ def _check_literal_host(host: str, url: str) -> None:
 
 def literal_address(host: str) -> IPAddress | None:
     """The address a host string denotes by itself (incl. 127.1, 0x7f.0.0.1), or None."""
+    host = host.rstrip(".")  # "192.168.0.1." is the same address to a resolver
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:

@@ -29,6 +29,7 @@ def guarded() -> FetchSettings:
     "url",
     [
         "http://127.0.0.1/",
+        "http://192.168.0.1./",  # a trailing dot names the same address
         "http://[::1]/",
         "http://169.254.169.254/latest/meta-data/",
         "http://10.0.0.1/",

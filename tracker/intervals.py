@@ -13,6 +13,8 @@ _PART = re.compile(r"(\d+)\s*([smhd])")
 def parse_interval(text: str) -> int:
     """Seconds in ``text``; ValueError with a readable message when it is not an interval."""
     cleaned = text.strip().lower().replace(" ", "")
+    if len(cleaned) > 32:
+        raise ValueError("an interval is at most 32 characters (try 90s, 15m, 1h or 1d)")
     if cleaned.isdigit():
         cleaned += "s"
     parts = _PART.findall(cleaned)

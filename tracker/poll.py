@@ -255,6 +255,36 @@ def _learn_from_page(letter: Letter, result: ScrapeResult) -> None:
         letter.title = result.title[:500]
 
 
+def confirm_suspect(session: Session, snapshot: Snapshot, rules: RoleRules | None) -> None:
+    """An editor confirmed a suspect snapshot: apply the list its archived page shows.
+
+    The list is read again from the archived bytes (the first page only, for paginated
+    letters); the caller's transaction holds the status change and the list together."""
+    from scrapers.detect import parse_page
+    from scrapers.errors import ParseError
+
+    letter = session.get_one(Letter, snapshot.letter_id)
+    if snapshot.listed_count is None or snapshot.archive is None:
+        return
+    body = history.archived_body(snapshot.archive)
+    try:
+        result = parse_page(body, snapshot.source_url or letter.url,
+                            snapshot.archive.content_type, letter.kind, letter.options or {})
+        rows = signer_rows(result)
+    except ParseError:
+        rows = []  # the page showed nothing: confirming it means the list is now empty
+    diff = history.apply_signer_list(session, letter, snapshot, rows)
+    if diff.added and rules is not None:
+        enrich_new_signers(session, diff.added, rules, snapshot.observed_at)
+
+
+def poll_letter_by_id(app: Any, letter_id: int) -> PollResult:
+    """Poll one letter now with the app's poller (the admin's "poll now")."""
+    from tracker.runtime import get_poller
+
+    return get_poller(app).poll(letter_id)
+
+
 def _locked_letter(session: Session, letter_id: int) -> Letter:
     # FOR UPDATE serialises two pollers of one letter on PostgreSQL (SQLite locks the file).
     return session.scalars(select(Letter).where(Letter.id == letter_id).with_for_update()).one()
