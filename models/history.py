@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
+from models.bulk import insert_rows
 from models.letters import Archive, Letter, PollLog, Snapshot
 from models.signers import Person, Signature, SignatureEvent
 
@@ -180,11 +181,8 @@ def _insert_signatures(session: Session, letter_id: int, rows: Sequence[SignerRo
 
 
 def _insert_many(session: Session, model: type, values: list[dict[str, Any]]) -> None:
-    """A plain executemany INSERT (no RETURNING: SQLite would run it row by row)."""
-    table = model.__table__
-    connection = session.connection()
-    for start in range(0, len(values), 10_000):
-        connection.execute(insert(table), values[start:start + 10_000])
+    """A bulk INSERT without RETURNING (SQLite would run that row by row)."""
+    insert_rows(session, model.__table__, values)
 
 
 def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:

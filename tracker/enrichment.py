@@ -20,13 +20,14 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import Connection, Dialect, delete, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from enrich.facets import FacetValue, facets_for_line
 from enrich.lines import ParsedLine, parse_fields, parse_signer_line
 from enrich.roles import RoleRules, load_rules
 from models.base import utcnow
+from models.bulk import insert_rows
 from models.letters import Letter
 from models.signers import Facet, Signature
 
@@ -35,8 +36,6 @@ READ_CHUNK = 900  # ids per IN (...): under SQLite's bound-parameter limit
 WRITE_CHUNK = 5000  # facet rows per executemany
 KEY_MAX, VALUE_MAX, DETAIL_MAX = 60, 500, 500
 ANALYZE_AFTER_ROWS = 50_000
-FACET_COLUMNS = ("signature_id", "key", "value", "source", "source_detail", "created_at",
-                 "overridden")
 
 _SIGNATURE_FIELDS = (Signature.id, Signature.name, Signature.raw, Signature.role,
                      Signature.affiliation, Signature.extra)
@@ -122,41 +121,7 @@ def _signature_rows(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any,
 
 
 def _insert_facets(session: Session, rows: list[dict[str, Any]]) -> int:
-    if not rows:
-        return 0
-    # Straight to the driver (COPY on PostgreSQL, executemany on SQLite) with the time
-    # converted once: SQLAlchemy's per-row parameter processing cost as much as the insert.
-    connection = session.connection()
-    created_at = rows[0]["created_at"]
-    stored_at = Facet.__table__.c.created_at.type.process_bind_param(created_at,
-                                                                     connection.dialect)
-    for row in rows:
-        row["created_at"] = stored_at
-    if connection.dialect.name == "postgresql":
-        _copy_rows(connection, rows)
-    else:
-        connection.exec_driver_sql(_insert_sql(connection.dialect), rows)
-    return len(rows)
-
-
-def _copy_rows(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY on the session's own connection (same transaction)."""
-    quote = connection.dialect.identifier_preparer.quote
-    columns = ", ".join(quote(c) for c in FACET_COLUMNS)
-    driver = connection.connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(
-        f"COPY {quote(Facet.__tablename__)} ({columns}) FROM STDIN"
-    ) as copy:
-        for row in rows:
-            copy.write_row(tuple(row[column] for column in FACET_COLUMNS))
-
-
-def _insert_sql(dialect: Dialect) -> str:
-    quote = dialect.identifier_preparer.quote
-    mark = ":{}" if dialect.name == "sqlite" else "%({})s"
-    return (f"INSERT INTO {quote(Facet.__tablename__)} "
-            f"({', '.join(quote(c) for c in FACET_COLUMNS)}) "
-            f"VALUES ({', '.join(mark.format(c) for c in FACET_COLUMNS)})")
+    return insert_rows(session, Facet.__table__, rows)
 
 
 def reenrich_letter(session: Session, letter_id: int, rules: RoleRules, today: date) -> int:
