@@ -1,11 +1,251 @@
-"""(being written)"""
+"""CSV downloads (streamed), the archived page download, and ``signwatch export``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
+
+import click
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    request,
+    stream_with_context,
+)
+from flask.cli import AppGroup
+from sqlalchemy.orm import Session
+
+from models import reads
+from models.db import get_session, session_factory
+from models.letters import Snapshot
+from web.csvsafe import csv_lines, iso_utc
+from web.pages import letter_or_404, requested_as_of, requested_facet
 
 bp = Blueprint("exports", __name__)
+
+SIGNER_COLUMNS = ["position", "name", "raw", "affiliation", "role", "location", "status",
+                  "first_seen_at", "last_seen_at", "removed_at", "person_id"]
+SNAPSHOT_COLUMNS = ["observed_at", "last_confirmed_at", "confirmations", "reported_count",
+                    "listed_count", "status", "suspect_reason", "source_url", "archive_sha256"]
+
+
+def signer_columns(keys: list[str]) -> list[str]:
+    """The signer fields, then a value and a source column per facet key."""
+    return SIGNER_COLUMNS + [c for key in keys for c in (key, f"{key}_source")]
+
+
+def signer_record(row: reads.SignerRow) -> dict[str, Any]:
+    """One signer as a flat record: its fields, then each facet key's values and sources."""
+    sig = row.signature
+    record: dict[str, Any] = {
+        "position": sig.position, "name": sig.name, "raw": sig.raw,
+        "affiliation": sig.affiliation, "role": sig.role, "location": sig.location,
+        "status": "removed" if row.removed else "listed",
+        "first_seen_at": sig.first_seen_at, "last_seen_at": sig.last_seen_at,
+        "removed_at": sig.removed_at, "person_id": sig.person_id,
+    }
+    record.update(_facet_columns(row))
+    return record
+
+
+def _facet_columns(row: reads.SignerRow) -> dict[str, str]:
+    """key -> values joined by "; ", key_source -> their sources in the same order."""
+    columns: dict[str, str] = {}
+    for facet in row.facets:
+        source = facet.source + (f":{facet.source_detail}" if facet.source_detail else "")
+        for column, text in ((facet.key, facet.value), (f"{facet.key}_source", source)):
+            columns[column] = f"{columns[column]}; {text}" if column in columns else text
+    return columns
+
+
+def snapshot_record(snap: Snapshot) -> dict[str, Any]:
+    return {
+        "observed_at": snap.observed_at, "last_confirmed_at": snap.last_confirmed_at,
+        "confirmations": snap.confirmations, "reported_count": snap.reported_count,
+        "listed_count": snap.listed_count, "status": snap.status,
+        "suspect_reason": snap.suspect_reason, "source_url": snap.source_url,
+        "archive_sha256": snap.archive_sha256,
+    }
+
+
+def signer_records(session: Session, letter_id: int,
+                   query: reads.SignerQuery) -> Iterator[dict[str, Any]]:
+    for row in reads.iter_signers(session, letter_id, query):
+        yield signer_record(row)
+
+
+def snapshot_records(session: Session, letter_id: int) -> Iterator[dict[str, Any]]:
+    for snap in reads.iter_snapshots(session, letter_id):
+        yield snapshot_record(snap)
+
+
+RecordSource = Callable[[Session], Iterator[dict[str, Any]]]
+
+
+def _csv_response(filename: str, columns: list[str], source: RecordSource) -> Response:
+    """Stream ``source``'s records as CSV on a session of its own, closed when done.
+
+    The request's session is closed at teardown, before a streamed body is read; a body
+    that reused it would reopen a transaction nobody closes.
+    """
+    excel = request.args.get("excel") in {"1", "true", "yes"}
+
+    def generate() -> Iterator[str]:
+        session = session_factory()()
+        try:
+            rows = ([record.get(c) for c in columns] for record in source(session))
+            yield from csv_lines(columns, rows, excel=excel)
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/letters/<slug>/signers.csv")
+def signers_csv(slug: str) -> Response:
+    letter = letter_or_404(slug)
+    query = reads.SignerQuery(search=request.args.get("q", "").strip(),
+                              facet=requested_facet(), as_of=requested_as_of())
+    columns = signer_columns(reads.facet_keys(get_session(), letter.id))
+    letter_id = letter.id
+    return _csv_response(f"{letter.slug}-signers.csv", columns,
+                         lambda session: signer_records(session, letter_id, query))
+
+
+@bp.get("/letters/<slug>/snapshots.csv")
+def snapshots_csv(slug: str) -> Response:
+    letter = letter_or_404(slug)
+    letter_id = letter.id
+    return _csv_response(f"{letter.slug}-snapshots.csv", SNAPSHOT_COLUMNS,
+                         lambda session: snapshot_records(session, letter_id))
+
+
+@bp.get("/letters/<slug>/composition.csv")
+def composition_csv(slug: str) -> Response:
+    letter = letter_or_404(slug)
+    key = request.args.get("facet", "role_category")
+    result = reads.composition(get_session(), letter.id, key, requested_as_of())
+    records = composition_records(result)
+    return _csv_response(f"{letter.slug}-{key}.csv",
+                         ["facet", "value", "label", "signers", "denominator"],
+                         lambda _session: iter(records))
+
+
+def composition_records(result: reads.Composition) -> list[dict[str, Any]]:
+    """Each value's count, then the unknowns, each over the same denominator."""
+    rows = [{"facet": result.key, "value": value, "label": result.labels.get(value, value),
+             "signers": count, "denominator": result.denominator}
+            for value, count in result.counts]
+    rows.append({"facet": result.key, "value": "(unknown)", "label": "unknown",
+                 "signers": result.unknown, "denominator": result.denominator})
+    return rows
+
+
+@bp.get("/letters/<slug>/archive/<sha256>")
+def archive_download(slug: str, sha256: str) -> Response:
+    letter = letter_or_404(slug)
+    archive = reads.archived_body(get_session(), letter.id, sha256.lower())
+    if archive is None:
+        abort(404)
+    response = Response(reads.archive_bytes(archive), mimetype="application/octet-stream")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{letter.slug}-{archive.sha256[:12]}.html.bin"')
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+# ---------------------------------------------------------------- command line
+
+export_cli = AppGroup("export", help="Export a letter's signers or snapshots.")
+
+
+def _open_output(path: str | None) -> TextIO:
+    if path in (None, "-"):
+        return sys.stdout
+    return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+
+
+def _write(out: TextIO, fmt: str, columns: list[str], records: Iterator[dict[str, Any]],
+           excel: bool) -> int:
+    written = 0
+    if fmt == "json":
+        out.write("[")
+        for written, record in enumerate(records, start=1):
+            out.write(("," if written > 1 else "") + "\n" + json.dumps(_jsonable(record)))
+        out.write("\n]\n")
+        return written
+    counted = _counting(records)
+    for chunk in csv_lines(columns, ([r.get(c) for c in columns] for r in counted), excel=excel):
+        out.write(chunk)
+    return counted.count
+
+
+class _counting:
+    def __init__(self, records: Iterator[dict[str, Any]]) -> None:
+        self.records, self.count = records, 0
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for record in self.records:
+            self.count += 1
+            yield record
+
+
+def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: iso_utc(v) if hasattr(v, "astimezone") else v for k, v in record.items()}
+
+
+def _export(slug: str, output: str | None, fmt: str, excel: bool, what: str) -> None:
+    session = session_factory()()
+    try:
+        letter = reads.letter_by_slug(session, slug)
+        if letter is None:
+            raise click.ClickException(f"no letter {slug!r}")
+        if what == "signers":
+            columns = signer_columns(reads.facet_keys(session, letter.id))
+            records = signer_records(session, letter.id, reads.SignerQuery())
+        else:
+            columns, records = SNAPSHOT_COLUMNS, snapshot_records(session, letter.id)
+        out = _open_output(output)
+        try:
+            count = _write(out, fmt, columns, records, excel)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    finally:
+        session.close()
+    click.echo(f"{count} {what} of {slug} written to {output or 'stdout'}", err=True)
+
+
+def _export_options(func: Any) -> Any:
+    func = click.option("--excel", is_flag=True, help="Start CSV with a BOM for Excel.")(func)
+    func = click.option("--format", "fmt", type=click.Choice(["csv", "json"]),
+                        default="csv", show_default=True)(func)
+    func = click.option("-o", "--output", help="File to write (default: stdout).")(func)
+    return click.argument("slug")(func)
+
+
+@export_cli.command("signers")
+@_export_options
+def export_signers(slug: str, output: str | None, fmt: str, excel: bool) -> None:
+    """Every signer of SLUG with facets and their sources."""
+    _export(slug, output, fmt, excel, "signers")
+
+
+@export_cli.command("snapshots")
+@_export_options
+def export_snapshots(slug: str, output: str | None, fmt: str, excel: bool) -> None:
+    """The count's time series of SLUG (every snapshot, every status)."""
+    _export(slug, output, fmt, excel, "snapshots")
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(export_cli)

@@ -12,6 +12,13 @@ def thousands(value: int | None) -> str:
     return "—" if value is None else f"{value:,}"
 
 
+def signed(value: int | float | None) -> str:
+    """A change with its sign: +1,140, −3, 0; None -> an em dash."""
+    if value is None:
+        return "—"
+    return f"+{value:,}" if value > 0 else ("0" if value == 0 else f"−{abs(value):,}")
+
+
 def iso_utc(value: datetime | None) -> str:
     """ISO 8601 in UTC with a Z, for machine-readable time elements."""
     if value is None:
@@ -26,7 +33,11 @@ def human_utc(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%-d %b %Y %H:%M UTC")
 
 
+def share(part: int, whole: int) -> str:
+    """'12.5%' of a stated denominator; an em dash when there is none."""
+    return "—" if not whole else f"{100 * part / whole:.1f}%"
+
+
 def init_app(app: Flask) -> None:
-    app.add_template_filter(thousands)
-    app.add_template_filter(iso_utc)
-    app.add_template_filter(human_utc)
+    for function in (thousands, signed, iso_utc, human_utc, share):
+        app.add_template_filter(function)

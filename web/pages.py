@@ -1,19 +1,289 @@
-"""Server-rendered pages for readers."""
+"""Server-rendered pages for readers: everything works with JavaScript off."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
-from models import queries
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from sqlalchemy.orm import Session
+
+from models import reads
+from models.base import utcnow
 from models.db import get_session
+from models.letters import Letter, Snapshot
+from web import charts
 
 bp = Blueprint("pages", __name__)
 
+INDEX_SORTS = {
+    "title": lambda row: row.letter.title.lower(),
+    "count": lambda row: row.count if row.count is not None else -1,
+    "change": lambda row: row.change_24h if row.change_24h is not None else -1,
+    "checked": lambda row: row.letter.last_polled_at or datetime.min.replace(tzinfo=UTC),
+    "status": lambda row: row.status,
+}
+SIGNERS_PER_PAGE = 50
+PER_PAGE_MAX = 500
+
+
+# ---------------------------------------------------------------- request helpers
+
+def letter_or_404(slug: str) -> Letter:
+    letter = reads.letter_by_slug(get_session(), slug)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time as UTC (a time without zone is read as UTC); ValueError if not one."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace(" ", "+"))
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def requested_as_of() -> datetime | None:
+    """The ``as_of`` query parameter; 400 if it is not an ISO 8601 time."""
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        abort(400, description="as_of must be an ISO 8601 time such as 2020-02-17T14:05:00Z")
+
+
+def requested_facet() -> tuple[str, str] | None:
+    """``?facet=key:value`` as a pair; 400 if it has no colon."""
+    text = request.args.get("facet", "").strip()
+    if not text:
+        return None
+    key, sep, value = text.partition(":")
+    if not sep or not key:
+        abort(400, description="facet must look like key:value, e.g. role_category:judge")
+    return key, value
+
+
+def requested_int(name: str, default: int, maximum: int | None = None) -> int:
+    """A positive integer parameter; 400 if malformed."""
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        abort(400, description=f"{name} must be a whole number")
+    if value < 1 or (maximum is not None and value > maximum):
+        abort(400, description=f"{name} must be between 1 and {maximum or 'more'}")
+    return value
+
+
+# ---------------------------------------------------------------- index
 
 @bp.get("/")
 def index():
-    summaries = queries.letter_summaries(get_session())
-    return render_template("index.html", summaries=summaries)
+    rows = reads.letter_rows(get_session(), utcnow())
+    sort = request.args.get("sort", "")
+    key = INDEX_SORTS.get(sort.lstrip("-"))
+    if key is not None:
+        rows.sort(key=key, reverse=sort.startswith("-"))
+    return render_template("index.html", summaries=rows, sort=sort,
+                           sparkline=charts.sparkline_path)
+
+
+# ---------------------------------------------------------------- letter page
+
+@dataclass(frozen=True)
+class Citation:
+    """What a reporter quotes: the number, when it was read, where from."""
+
+    count: int | None
+    observed_at: datetime
+    as_of: datetime
+    source_url: str
+    archive_sha256: str | None
+
+
+def citation(letter: Letter, snap: Snapshot | None, as_of: datetime | None) -> Citation | None:
+    if snap is None:
+        return None
+    at = snap.last_confirmed_at if as_of is None else min(snap.last_confirmed_at, as_of)
+    return Citation(reads.headline(snap), snap.observed_at, max(at, snap.observed_at),
+                    snap.source_url or letter.url, snap.archive_sha256)
+
+
+SERIES_CACHE: dict[tuple[Any, ...], list[Any]] = {}
+SERIES_CACHE_MAX = 64
+
+
+def chart_points(session: Session, letter_id: int, as_of: datetime | None) -> list[Any]:
+    """The downsampled ok series, cached per process until a snapshot is added or confirmed."""
+    key = (letter_id, as_of, reads.series_version(session, letter_id))
+    points = SERIES_CACHE.get(key)
+    if points is None:
+        points = charts.downsample(reads.count_series(session, letter_id, as_of))
+        if len(SERIES_CACHE) >= SERIES_CACHE_MAX:
+            SERIES_CACHE.pop(next(iter(SERIES_CACHE)))
+        SERIES_CACHE[key] = points
+    return points
+
+
+def letter_context(session: Session, letter: Letter, as_of: datetime | None) -> dict[str, Any]:
+    """Everything the letter page shows, as it stood at ``as_of`` (default: now)."""
+    points = chart_points(session, letter.id, as_of)
+    current = reads.current_snapshot(session, letter.id, as_of)
+    keys = reads.facet_keys(session, letter.id) or list(reads.COMPOSITION_KEYS)
+    signers = reads.signers_page(session, letter.id, reads.SignerQuery(as_of=as_of), 1,
+                                 SIGNERS_PER_PAGE)
+    return {
+        "letter": letter, "as_of": as_of, "current": current,
+        "citation": citation(letter, current, as_of),
+        "chart": charts.chart_payload(points), "points": points,
+        "rates": charts.hourly_rates(charts.headline_series(points)),
+        "held_back": reads.held_back(session, letter.id, as_of),
+        "compositions": [reads.composition(session, letter.id, k, as_of) for k in keys],
+        "changes": reads.recent_changes(session, letter.id, as_of),
+        "signers": signers,
+        "signer_count": reads.signer_count(session, letter.id, as_of),
+    }
+
+
+@bp.get("/letters/<slug>")
+def letter_page(slug: str):
+    letter = letter_or_404(slug)
+    context = letter_context(get_session(), letter, requested_as_of())
+    return render_template("letter.html", **context)
+
+
+@bp.get("/letters/<slug>/signers")
+def signers_page(slug: str):
+    letter = letter_or_404(slug)
+    sort = request.args.get("sort", "position")
+    query = reads.SignerQuery(
+        search=request.args.get("q", "").strip(), facet=requested_facet(),
+        sort=sort.lstrip("-"), descending=sort.startswith("-"), as_of=requested_as_of())
+    page = reads.signers_page(get_session(), letter.id, query, requested_int("page", 1),
+                              requested_int("per_page", SIGNERS_PER_PAGE, PER_PAGE_MAX))
+    facet_keys = reads.facet_keys(get_session(), letter.id)
+    return render_template("signers.html", letter=letter, page=page, query=query, sort=sort,
+                           facet_keys=facet_keys, page_url=_page_url(slug))
+
+
+def _page_url(slug: str):
+    """A function giving this page's URL with the current parameters and a new page number."""
+    def url(page: int) -> str:
+        args = {k: v for k, v in request.args.items() if k != "page" and v}
+        return url_for("pages.signers_page", slug=slug, page=page, **args)
+    return url
+
+
+@bp.get("/people/<int:person_id>")
+def person_page(person_id: int):
+    found = reads.person_with_signatures(get_session(), person_id)
+    if found is None:
+        abort(404)
+    person, signatures = found
+    return render_template("person.html", person=person, signatures=signatures)
+
+
+# ---------------------------------------------------------------- embed, compare, feed, svg
+
+@bp.get("/letters/<slug>/embed")
+def embed(slug: str):
+    letter = letter_or_404(slug)
+    current = reads.current_snapshot(get_session(), letter.id)
+    response = Response(render_template("embed.html", letter=letter, current=current,
+                                        count=reads.headline(current)))
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors *")
+    response.headers["X-Signwatch-Embed"] = "1"
+    return response
+
+
+@bp.get("/compare")
+def compare():
+    session = get_session()
+    slugs = [s for s in request.args.get("letters", "").split(",") if s.strip()][:8]
+    letters = [reads.letter_by_slug(session, s.strip()) for s in slugs]
+    found = [letter for letter in letters if letter is not None]
+    curves = charts.aligned_curves({
+        letter.slug: charts.headline_series(
+            charts.downsample(reads.count_series(session, letter.id)))
+        for letter in found})
+    payload = {"curves": [{"slug": s, "title": _title(found, s), "points": p}
+                          for s, p in curves.items()]}
+    return render_template("compare.html", letters=found, curves=curves, chart=payload,
+                           missing=[s for s, found_letter in zip(slugs, letters, strict=True)
+                                    if found_letter is None],
+                           all_letters=reads.tracked_letters(session))
+
+
+def _title(letters: list[Letter], slug: str) -> str:
+    return next(letter.title for letter in letters if letter.slug == slug)
+
+
+@bp.get("/letters/<slug>/growth.svg")
+def growth_svg(slug: str):
+    letter = letter_or_404(slug)
+    as_of = requested_as_of()
+    points = charts.headline_series(
+        charts.downsample(reads.count_series(get_session(), letter.id, as_of)))
+    plot = charts.step_plot(points, 800, 300, pad=40)
+    body = render_template("growth.svg", letter=letter, plot=plot, as_of=as_of)
+    return Response(body, mimetype="image/svg+xml")
+
+
+@bp.get("/letters/<slug>/feed.atom")
+def feed(slug: str):
+    letter = letter_or_404(slug)
+    session = get_session()
+    entries = feed_entries(session, letter)
+    body = render_template("feed.atom.xml", letter=letter, entries=entries,
+                           updated=entries[0].at if entries else letter.created_at)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    at: datetime
+    id: str
+    title: str
+    summary: str
+
+
+def milestone_step(top: int) -> int:
+    """1,000, or a power of ten times that, so that a letter has at most ~100 milestones."""
+    step = 1000
+    while top // step > 100:
+        step *= 10
+    return step
+
+
+def milestones(points: list[tuple[datetime, int]]) -> list[FeedEntry]:
+    """The first observation at or past each multiple of the milestone step."""
+    if not points:
+        return []
+    step, entries, passed = milestone_step(max(c for _, c in points)), [], 0
+    for at, count in points:
+        while count >= (passed + 1) * step:
+            passed += 1
+            entries.append(FeedEntry(at, f"milestone-{passed * step}",
+                                     f"Passed {passed * step:,} signatures",
+                                     f"{count:,} signatures observed"))
+    return entries
+
+
+def feed_entries(session: Session, letter: Letter, limit: int = 50) -> list[FeedEntry]:
+    """Signer batches, milestones and held-back changes, newest first."""
+    entries = [FeedEntry(b.at, f"batch-{b.snapshot_id}",
+                         f"{b.added:,} new signers" + (f", {b.removed:,} removed"
+                                                       if b.removed else ""),
+                         ", ".join(b.sample))
+               for b in reads.event_batches(session, letter.id, limit)]
+    entries += milestones(charts.headline_series(reads.count_series(session, letter.id)))
+    entries += [FeedEntry(s.observed_at, f"suspect-{s.id}", "Suspect change held back",
+                          s.suspect_reason or f"count {reads.headline(s)} not yet confirmed")
+                for s in reads.held_back(session, letter.id, limit=limit)]
+    return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,443 @@
+"""Every read the pages, the JSON API and the exports need.
+
+Helpers take the session first, never commit and query through the indexes declared on the
+models (snapshot by letter/status/time, signature by letter/position, events by letter/time,
+facets by subject/key). "As of" reads see only what had been observed by that time.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from models.composition import letter_composition
+from models.letters import Archive, Letter, PollLog, Snapshot
+from models.signers import Facet, Person, Signature, SignatureEvent
+
+COMPOSITION_KEYS = ("role_category", "administration", "party", "media_affiliation")
+SPARKLINE_POINTS = 40
+SIGNER_SORTS = {
+    "position": (Signature.position, Signature.id),
+    "name": (Signature.name, Signature.id),
+    "first_seen": (Signature.first_seen_at, Signature.position),
+}
+
+
+# ---------------------------------------------------------------- letters and snapshots
+
+def letter_by_slug(session: Session, slug: str) -> Letter | None:
+    """The letter with ``slug`` unless it was deleted."""
+    return session.scalar(select(Letter).where(Letter.slug == slug, Letter.deleted_at.is_(None)))
+
+
+def tracked_letters(session: Session) -> Sequence[Letter]:
+    return session.scalars(
+        select(Letter).where(Letter.deleted_at.is_(None)).order_by(Letter.id)
+    ).all()
+
+
+def headline(snapshot: Snapshot | None) -> int | None:
+    """The count a reader quotes: the page's own number, else the names listed."""
+    if snapshot is None:
+        return None
+    return snapshot.reported_count if snapshot.reported_count is not None else (
+        snapshot.listed_count)
+
+
+def _ok_snapshots(letter_id: int, as_of: datetime | None = None) -> Select[Any]:
+    stmt = select(Snapshot).where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
+    return stmt.where(Snapshot.observed_at <= as_of) if as_of is not None else stmt
+
+
+def current_snapshot(session: Session, letter_id: int,
+                     as_of: datetime | None = None) -> Snapshot | None:
+    """The newest ok snapshot observed by ``as_of`` (default: now)."""
+    stmt = _ok_snapshots(letter_id, as_of).order_by(Snapshot.observed_at.desc()).limit(1)
+    return session.scalar(stmt)
+
+
+def first_snapshot(session: Session, letter_id: int) -> Snapshot | None:
+    return session.scalar(_ok_snapshots(letter_id).order_by(Snapshot.observed_at).limit(1))
+
+
+def count_change(session: Session, letter_id: int, now: datetime,
+                 window: timedelta = timedelta(hours=24)) -> int | None:
+    """How much the headline count grew over ``window`` (since first seen if younger)."""
+    current = headline(current_snapshot(session, letter_id, now))
+    before = current_snapshot(session, letter_id, now - window) or first_snapshot(
+        session, letter_id)
+    if current is None or headline(before) is None:
+        return None
+    return current - headline(before)
+
+
+SeriesPoint = tuple[datetime, int | None, int | None]
+
+
+def count_series(session: Session, letter_id: int,
+                 as_of: datetime | None = None) -> list[SeriesPoint]:
+    """(observed_at, reported_count, listed_count) of every ok snapshot, oldest first."""
+    stmt = select(Snapshot.observed_at, Snapshot.reported_count, Snapshot.listed_count).where(
+        Snapshot.letter_id == letter_id, Snapshot.status == "ok")
+    if as_of is not None:
+        stmt = stmt.where(Snapshot.observed_at <= as_of)
+    return [tuple(row) for row in session.execute(stmt.order_by(Snapshot.observed_at))]
+
+
+def series_version(session: Session, letter_id: int) -> tuple[Any, ...]:
+    """Changes whenever the ok series does: newest ok snapshot id and its confirmation."""
+    stmt = (select(Snapshot.id, Snapshot.last_confirmed_at, Snapshot.reported_count,
+                   Snapshot.listed_count)
+            .where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
+            .order_by(Snapshot.observed_at.desc()).limit(1))
+    row = session.execute(stmt).first()
+    count = session.scalar(select(func.count()).where(
+        Snapshot.letter_id == letter_id, Snapshot.status == "ok"))
+    return (*(row or ()), count)
+
+
+def sparkline_counts(session: Session, letter_id: int) -> list[int]:
+    """The headline counts of the newest ok snapshots, oldest first."""
+    stmt = (select(Snapshot.reported_count, Snapshot.listed_count)
+            .where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
+            .order_by(Snapshot.observed_at.desc()).limit(SPARKLINE_POINTS))
+    counts = [r if r is not None else n for r, n in session.execute(stmt)]
+    return [c for c in reversed(counts) if c is not None]
+
+
+def held_back(session: Session, letter_id: int, as_of: datetime | None = None,
+              limit: int = 50) -> Sequence[Snapshot]:
+    """Suspect snapshots, newest first: shown flagged, never charted."""
+    stmt = select(Snapshot).where(Snapshot.letter_id == letter_id, Snapshot.status == "suspect")
+    if as_of is not None:
+        stmt = stmt.where(Snapshot.observed_at <= as_of)
+    return session.scalars(stmt.order_by(Snapshot.observed_at.desc()).limit(limit)).all()
+
+
+def snapshots_page(session: Session, letter_id: int, page: int, per_page: int,
+                   status: str | None = None) -> Page:
+    """Snapshots oldest first, every status unless ``status`` is given."""
+    stmt = select(Snapshot).where(Snapshot.letter_id == letter_id)
+    if status:
+        stmt = stmt.where(Snapshot.status == status)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(stmt.order_by(Snapshot.observed_at)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(list(rows), page, per_page, total)
+
+
+def iter_snapshots(session: Session, letter_id: int, batch: int = 1000) -> Iterator[Snapshot]:
+    """Every snapshot oldest first, fetched ``batch`` rows at a time."""
+    stmt = (select(Snapshot).where(Snapshot.letter_id == letter_id)
+            .order_by(Snapshot.observed_at).execution_options(yield_per=batch))
+    yield from session.scalars(stmt)
+
+
+def letter_status(letter: Letter, newest: Snapshot | None) -> str:
+    """ok / suspect / failing / waiting, as the index page shows it."""
+    if letter.last_polled_at is None and newest is None:
+        return "waiting"
+    if letter.consecutive_failures > 0:
+        return "failing"
+    if (letter.last_outcome or "").startswith("suspect") or (
+            newest is not None and newest.status == "suspect"):
+        return "suspect"
+    return "ok"
+
+
+def newest_snapshot_any(session: Session, letter_id: int) -> Snapshot | None:
+    stmt = (select(Snapshot).where(Snapshot.letter_id == letter_id)
+            .order_by(Snapshot.observed_at.desc()).limit(1))
+    return session.scalar(stmt)
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    letter: Letter
+    current: Snapshot | None
+    count: int | None
+    change_24h: int | None
+    sparkline: list[int]
+    status: str
+
+
+def letter_rows(session: Session, now: datetime) -> list[LetterRow]:
+    """Every tracked letter with its count, 24 h change, sparkline and status."""
+    return [_letter_row(session, letter, now) for letter in tracked_letters(session)]
+
+
+def _letter_row(session: Session, letter: Letter, now: datetime) -> LetterRow:
+    current = current_snapshot(session, letter.id)
+    return LetterRow(
+        letter=letter, current=current, count=headline(current),
+        change_24h=count_change(session, letter.id, now),
+        sparkline=sparkline_counts(session, letter.id),
+        status=letter_status(letter, newest_snapshot_any(session, letter.id)),
+    )
+
+
+def archived_body(session: Session, letter_id: int, sha256: str) -> Archive | None:
+    """The archive ``sha256`` if one of this letter's snapshots was read from it."""
+    linked = session.scalar(select(Snapshot.id).where(
+        Snapshot.letter_id == letter_id, Snapshot.archive_sha256 == sha256).limit(1))
+    return session.get(Archive, sha256) if linked else None
+
+
+def archive_bytes(archive: Archive) -> bytes:
+    """The archived page as fetched (stored compressed)."""
+    return gzip.decompress(archive.body) if archive.compression == "gzip" else archive.body
+
+
+# ---------------------------------------------------------------- signers
+
+@dataclass
+class Page:
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+@dataclass(frozen=True)
+class SignerQuery:
+    """What the reader asked the signer table for."""
+
+    search: str = ""
+    facet: tuple[str, str] | None = None
+    sort: str = "position"
+    descending: bool = False
+    as_of: datetime | None = None
+    include_removed: bool = True
+
+
+@dataclass
+class SignerRow:
+    signature: Signature
+    removed: bool
+    facets: list[Facet] = field(default_factory=list)
+
+
+def _present_at(letter_id: int, as_of: datetime) -> Select[Any]:
+    """(signature_id, kind) of each signature's latest event at or before ``as_of``."""
+    latest = (select(SignatureEvent.signature_id, func.max(SignatureEvent.at).label("at"))
+              .where(SignatureEvent.letter_id == letter_id, SignatureEvent.at <= as_of)
+              .group_by(SignatureEvent.signature_id).subquery())
+    return select(SignatureEvent.signature_id, SignatureEvent.kind).join(
+        latest, and_(SignatureEvent.signature_id == latest.c.signature_id,
+                     SignatureEvent.at == latest.c.at))
+
+
+def _signer_select(letter_id: int, query: SignerQuery) -> Select[Any]:
+    """Signatures of the letter with a ``removed`` flag, filtered, unsorted."""
+    if query.as_of is None:
+        removed = Signature.removed_at.is_not(None)
+        stmt = select(Signature, removed.label("removed")).where(Signature.letter_id == letter_id)
+    else:
+        state = _present_at(letter_id, query.as_of).subquery()
+        removed = state.c.kind == "removed"
+        stmt = select(Signature, removed.label("removed")).join(
+            state, state.c.signature_id == Signature.id)
+    if not query.include_removed:
+        stmt = stmt.where(~removed)
+    if query.search:
+        stmt = stmt.where(or_(Signature.name.icontains(query.search, autoescape=True),
+                              Signature.raw.icontains(query.search, autoescape=True)))
+    if query.facet:
+        stmt = stmt.where(_has_facet(*query.facet))
+    return stmt
+
+
+def _has_facet(key: str, value: str) -> Any:
+    """Two EXISTS (by signature, by person) so each probes its own facet index."""
+    live = and_(Facet.key == key, Facet.value == value, Facet.overridden.is_(False))
+    on_signature = select(Facet.id).where(live, Facet.signature_id == Signature.id).exists()
+    on_person = select(Facet.id).where(live, Facet.person_id == Signature.person_id).exists()
+    return or_(on_signature, and_(Signature.person_id.is_not(None), on_person))
+
+
+def _ordered(stmt: Select[Any], query: SignerQuery) -> Select[Any]:
+    columns = SIGNER_SORTS.get(query.sort, SIGNER_SORTS["position"])
+    return stmt.order_by(*(c.desc() if query.descending else c for c in columns))
+
+
+def signers_page(session: Session, letter_id: int, query: SignerQuery,
+                 page: int, per_page: int) -> Page:
+    """One page of the signer table, with each row's facets."""
+    stmt = _signer_select(letter_id, query)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(_ordered(stmt, query).offset((page - 1) * per_page).limit(per_page))
+    items = [SignerRow(sig, bool(removed)) for sig, removed in rows]
+    _attach_facets(session, items)
+    return Page(items, page, per_page, total)
+
+
+def iter_signers(session: Session, letter_id: int, query: SignerQuery,
+                 batch: int = 1000) -> Iterator[SignerRow]:
+    """Every matching signer in order, ``batch`` rows per fetch, each with its facets."""
+    stmt = _ordered(_signer_select(letter_id, query), query).execution_options(yield_per=batch)
+    for partition in session.execute(stmt).partitions():
+        rows = [SignerRow(sig, bool(removed)) for sig, removed in partition]
+        _attach_facets(session, rows)
+        yield from rows  # the identity map holds rows weakly: memory stays one batch
+
+
+def _attach_facets(session: Session, rows: list[SignerRow]) -> None:
+    by_signature = {row.signature.id: row for row in rows}
+    by_person: dict[int, list[SignerRow]] = {}
+    for row in rows:
+        if row.signature.person_id is not None:
+            by_person.setdefault(row.signature.person_id, []).append(row)
+    if not rows:
+        return
+    stmt = select(Facet).where(Facet.overridden.is_(False), or_(
+        Facet.signature_id.in_(by_signature), Facet.person_id.in_(by_person)))
+    for facet in session.scalars(stmt.order_by(Facet.key, Facet.value)):
+        if facet.signature_id in by_signature:
+            by_signature[facet.signature_id].facets.append(facet)
+        for row in by_person.get(facet.person_id, []) if facet.person_id else []:
+            row.facets.append(facet)
+
+
+def signer_count(session: Session, letter_id: int, as_of: datetime | None = None) -> int:
+    """Signers on the list (removed ones not counted) now or as of a time."""
+    query = SignerQuery(as_of=as_of, include_removed=False)
+    stmt = _signer_select(letter_id, query)
+    return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    kind: str
+    signature: Signature
+
+
+def recent_changes(session: Session, letter_id: int, as_of: datetime | None = None,
+                   limit: int = 20) -> list[Change]:
+    """The newest signer additions and removals, newest first."""
+    stmt = (select(SignatureEvent.at, SignatureEvent.kind, Signature)
+            .join(Signature, Signature.id == SignatureEvent.signature_id)
+            .where(SignatureEvent.letter_id == letter_id))
+    if as_of is not None:
+        stmt = stmt.where(SignatureEvent.at <= as_of)
+    stmt = stmt.order_by(SignatureEvent.at.desc(), SignatureEvent.id.desc()).limit(limit)
+    return [Change(at, kind, sig) for at, kind, sig in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The signer changes one snapshot showed."""
+
+    snapshot_id: int
+    at: datetime
+    added: int
+    removed: int
+    sample: list[str]
+
+
+def event_batches(session: Session, letter_id: int, limit: int = 50) -> list[Batch]:
+    """Per snapshot: how many signers were added and removed (newest first)."""
+    stmt = (select(SignatureEvent.snapshot_id, func.min(SignatureEvent.at),
+                   func.sum(case((SignatureEvent.kind == "added", 1), else_=0)),
+                   func.sum(case((SignatureEvent.kind == "removed", 1), else_=0)))
+            .where(SignatureEvent.letter_id == letter_id)
+            .group_by(SignatureEvent.snapshot_id)
+            .order_by(func.min(SignatureEvent.at).desc()).limit(limit))
+    return [Batch(sid, at, added or 0, removed or 0, _sample_names(session, sid))
+            for sid, at, added, removed in session.execute(stmt)]
+
+
+def _sample_names(session: Session, snapshot_id: int, limit: int = 10) -> list[str]:
+    stmt = (select(Signature.name).join(SignatureEvent, SignatureEvent.signature_id == Signature.id)
+            .where(SignatureEvent.snapshot_id == snapshot_id, SignatureEvent.kind == "added")
+            .order_by(Signature.position).limit(limit))
+    return list(session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- composition
+
+@dataclass(frozen=True)
+class Composition:
+    """Signers by one facet: counts per value over a stated denominator, unknowns apart."""
+
+    key: str
+    denominator: int
+    counts: list[tuple[str, int]]
+    unknown: int
+    labels: dict[str, str] = field(default_factory=dict)
+    sentences: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> int:
+        return self.denominator - self.unknown
+
+
+def facet_keys(session: Session, letter_id: int) -> list[str]:
+    """The facet keys any signer of the letter has, composition keys first."""
+    on_signature = select(Facet.key).join(Signature, Facet.signature_id == Signature.id).where(
+        Signature.letter_id == letter_id)
+    on_person = select(Facet.key).join(Signature, Facet.person_id == Signature.person_id).where(
+        Signature.letter_id == letter_id)
+    keys = set(session.scalars(on_signature.distinct())) | set(
+        session.scalars(on_person.distinct()))
+    return [k for k in COMPOSITION_KEYS if k in keys] + sorted(keys - set(COMPOSITION_KEYS))
+
+
+def composition(session: Session, letter_id: int, key: str,
+                as_of: datetime | None = None) -> Composition:
+    """Signers on the list by ``key`` (models.composition: editor values win, people count)."""
+    result = letter_composition(session, letter_id, key, as_of=as_of)
+    counts = [(value, result.counts[value]) for value in result.ordered_values()]
+    return Composition(key, result.total, counts, result.unknown,
+                       {value: result.label(value) for value, _ in counts},
+                       tuple(result.sentences()))
+
+
+# ---------------------------------------------------------------- people and polls
+
+def person_with_signatures(session: Session, person_id: int
+                           ) -> tuple[Person, list[tuple[Signature, Letter]]] | None:
+    """A person and each letter they signed (deleted letters left out)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    stmt = (select(Signature, Letter).join(Letter, Letter.id == Signature.letter_id)
+            .where(Signature.person_id == person_id, Letter.deleted_at.is_(None))
+            .order_by(Signature.first_seen_at))
+    return person, [(sig, letter) for sig, letter in session.execute(stmt)]
+
+
+def poll_outcome_counts(session: Session) -> list[tuple[str, str, int]]:
+    """(slug, outcome, polls) over the kept poll log."""
+    stmt = (select(Letter.slug, PollLog.outcome, func.count())
+            .join(Letter, Letter.id == PollLog.letter_id)
+            .group_by(Letter.slug, PollLog.outcome).order_by(Letter.slug, PollLog.outcome))
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def poll_duration_buckets(session: Session, bounds_ms: Sequence[int]
+                          ) -> tuple[list[int], int, int]:
+    """Cumulative poll counts at or under each bound, the total count and the sum in ms."""
+    cumulative = [session.scalar(select(func.count()).where(PollLog.duration_ms <= bound))
+                  or 0 for bound in bounds_ms]
+    total, summed = session.execute(
+        select(func.count(), func.coalesce(func.sum(PollLog.duration_ms), 0))).one()
+    return cumulative, int(total), int(summed)
