@@ -36,6 +36,9 @@ from enrich.roles import RoleRules, categorize_role
 
 SOURCES = ("printed", "rule", "derived", "roster", "editor")
 INFERRED_SOURCES = frozenset({"rule", "derived"})
+# Role categories that do not show public service: years printed beside them (an FSF member
+# "since 2006") say nothing about which administrations the signer served.
+NOT_PUBLIC_SERVICE = frozenset({"other", "unknown"})
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ def _printed(parsed: ParsedLine) -> list[FacetValue]:
 
 
 def _role_category(parsed: ParsedLine, rules: RoleRules | None) -> list[FacetValue]:
-    found = categorize_role(parsed.role, rules)
+    context = " ".join(part for part in (parsed.office, parsed.affiliation) if part)
+    found = categorize_role(parsed.role, rules, context=context)
     return [_fact("role_category", found.category, "rule", found.rule_id)] if found else []
 
 
@@ -95,14 +99,15 @@ def _from_years(parsed: ParsedLine, today: date) -> list[FacetValue]:
     ]
 
 
-def _administrations(parsed: ParsedLine, today: date) -> list[FacetValue]:
+def _administrations(parsed: ParsedLine, today: date,
+                     public_service: bool = True) -> list[FacetValue]:
     printed = [_fact("administration", key, "printed") for key in parsed.administrations_printed]
     resolved = _resolved_ambiguous(parsed, today)
     if printed or resolved:
         known = {fact.value for fact in printed}
         return printed + [fact for fact in resolved if fact.value not in known]
-    if parsed.administrations_ambiguous:
-        return []
+    if parsed.administrations_ambiguous or not public_service:
+        return []  # years alone say nothing of administrations outside public service
     return _from_years(parsed, today)
 
 
@@ -134,10 +139,12 @@ def facets_for_line(
     parsed: ParsedLine, rules: RoleRules | None, today: date
 ) -> list[FacetValue]:
     """Every facet a parsed line supports: printed, rule-based and derived, each labelled."""
-    admin_facts = _administrations(parsed, today)
+    role_facts = _role_category(parsed, rules)
+    public_service = any(fact.value not in NOT_PUBLIC_SERVICE for fact in role_facts)
+    admin_facts = _administrations(parsed, today, public_service or parsed.office is not None)
     return (
         _printed(parsed)
-        + _role_category(parsed, rules)
+        + role_facts
         + admin_facts
         + _parties(admin_facts, parsed)
     )

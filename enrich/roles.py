@@ -40,6 +40,7 @@ class RoleRules:
     categories: dict[str, str]
     fallback_category: str | None
     version: int = 1
+    scope: re.Pattern[str] | None = None  # titles outside it get no category at all
 
     def label(self, category: str) -> str:
         """Human label of a category key."""
@@ -88,7 +89,17 @@ def parse_rules(text: str) -> RoleRules:
     fallback = data.get("fallback_category")
     if fallback is not None and fallback not in categories:
         raise RoleRulesError(f"fallback_category {fallback!r} is not a category")
-    return RoleRules(rules, categories, fallback, int(data.get("version", 1)))
+    return RoleRules(rules, categories, fallback, int(data.get("version", 1)),
+                     _scope(data.get("scope")))
+
+
+def _scope(pattern: str | None) -> re.Pattern[str] | None:
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise RoleRulesError(f"scope: not a valid regular expression: {exc}") from exc
 
 
 @lru_cache(maxsize=1)
@@ -104,12 +115,19 @@ def load_rules(path: str | Path | None = None) -> RoleRules:
     return parse_rules(Path(path).read_text(encoding="utf-8"))
 
 
-def categorize_role(title: str | None, rules: RoleRules | None = None) -> RoleMatch | None:
-    """The first matching rule's category; the fallback for other titles; None if no title."""
+def categorize_role(title: str | None, rules: RoleRules | None = None, *,
+                    context: str | None = None) -> RoleMatch | None:
+    """The first matching rule's category; the fallback for other titles; None if no title.
+
+    With a ``scope`` in the rules, the title or its ``context`` (the office printed beside
+    it, say) must name public service, or the title gets no category."""
     text = " ".join((title or "")[:MAX_TITLE_CHARS].split())
     if not text:
         return None
     active = rules if rules is not None else load_rules()
+    around = f"{text} {(context or '')[:MAX_TITLE_CHARS]}"
+    if active.scope is not None and not active.scope.search(around):
+        return None  # e.g. "Open Source Initiative Director" is not a DOJ director
     for rule in active.rules:
         if rule.pattern.search(text):
             return RoleMatch(rule.category, rule.id)

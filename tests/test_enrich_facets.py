@@ -85,8 +85,14 @@ def test_facets_inauguration_year_edge(shipped_rules) -> None:
 
 def test_facets_without_service_info_have_no_administration(shipped_rules) -> None:
     found = facets("Alexandre Dulaunoy (former FSF associate member #53)", shipped_rules)
-    assert {f.key for f in found} == {"role", "role_category"}
-    assert values_for(found, "role_category") == {"other"}
+    assert {f.key for f in found} == {"role"}  # not public service: no role category
+
+
+def test_facets_years_outside_public_service_derive_no_administration(shipped_rules) -> None:
+    """Found on the real RMS letter: "FSF associate member since 2006" is no DOJ service."""
+    found = facets("Jane Roe (FSF associate member since 2006)", shipped_rules)
+    assert values_for(found, "administration") == set()
+    assert values_for(found, "party") == set()
 
 
 def test_roster_facets_carry_roster_and_line() -> None:

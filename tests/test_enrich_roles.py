@@ -44,11 +44,23 @@ def shipped_rules():
         ("U.S. Magistrate Judge", "judge", "judge"),
         ("Law clerk to Judge Smith", "other", "law-clerk"),
         ("Assistant Attorney General, State of Ohio", "other", "state-assistant-ag"),
-        ("Professor", "other", "fallback"),
+        ("Senior Policy Advisor, Department of Justice", "other", "fallback"),
     ],
 )
 def test_categorize_role_in_rule_order(shipped_rules, title, category, rule_id) -> None:
     assert categorize_role(title, shipped_rules) == RoleMatch(category, rule_id)
+
+
+@pytest.mark.parametrize("title", ["Professor", "Open Source Initiative Director",
+                                   "Executive Director, GNOME Foundation", "Board Chair"])
+def test_categorize_role_outside_public_service_is_none(shipped_rules, title) -> None:
+    assert categorize_role(title, shipped_rules) is None
+
+
+def test_categorize_role_context_brings_title_into_scope(shipped_rules) -> None:
+    found = categorize_role("Assistant Director for Counterintelligence", shipped_rules,
+                            context="FBI")
+    assert found == RoleMatch("career_manager", "director-of-office")
 
 
 def test_categorize_role_without_title_is_none(shipped_rules) -> None:

@@ -74,7 +74,9 @@ def test_enrichment_rms_letter_facets_match_pure_functions(app, session) -> None
     expected = expected_rows(facets_for_line(parse_signer_line(s.raw), load_rules(), TODAY)
                              for s in signers)
     assert len(signers) == 3080
-    assert written == sum(expected.values()) == 2187
+    assert written == sum(expected.values()) == 1511
+    # Nobody in this FSF letter is placed in a DOJ role category or an administration.
+    assert ("administration", "derived") not in expected
     assert stored_rows(session, letter_id) == expected
     assert expected["affiliation", "printed"] == 856
 
