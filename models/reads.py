@@ -140,7 +140,9 @@ def iter_snapshots(session: Session, letter_id: int, batch: int = 1000) -> Itera
 
 
 def letter_status(letter: Letter, newest: Snapshot | None) -> str:
-    """ok / suspect / failing / waiting, as the index page shows it."""
+    """ok / suspect / failing / waiting / paused, as the index page shows it."""
+    if not letter.active:
+        return "paused"
     if letter.last_polled_at is None and newest is None:
         return "waiting"
     if letter.consecutive_failures > 0:

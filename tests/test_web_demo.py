@@ -1,0 +1,24 @@
+"""The bundled real demo letters as a newcomer sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def demo(runner) -> None:
+    assert runner.invoke(args=["demo"]).exit_code == 0
+
+
+def test_demo_index_shows_real_counts_and_paused(client, demo) -> None:
+    body = client.get("/").get_data(as_text=True)
+    for count in ("3,080", "1,662", "6,078,985", "935"):
+        assert count in body
+    assert body.count("status-paused") == 4
+
+
+def test_demo_letter_without_stated_total_says_names_listed(client, demo) -> None:
+    body = client.get("/letters/rms-open-letter-2021").get_data(as_text=True)
+    assert "3,080 names listed</strong> (the page states no total)" in body
+    uk = client.get("/letters/uk-petition-241584-revoke-article-50").get_data(as_text=True)
+    assert "6,078,985 signatures</strong>" in uk
