@@ -2,7 +2,8 @@
 tests/fixtures/ at their real times (see tests/fixtures/SOURCES.md). Nothing is invented.
 
 The times are those the sources give: the git commit time of each saved page (a close bound on
-when the page looked like that) or, for the UK petition, the petition's own ``updated_at``.
+when the page looked like that), for the UK petition the petition's own ``updated_at``, and for
+the House discharge petition the commit day (its source gives the day only: 00:00 UTC).
 Demo letters are paused: their live URLs are not polled unless an editor resumes them.
 """
 
@@ -86,6 +87,14 @@ DEMO_LETTERS = (
          ("socscihum_table__2bbaaa551a.csv", "2026-06-23T17:51:28-07:00"),
          ("socscihum_table__d5232e31c4.csv", "2026-07-01T12:41:44-07:00"),
          ("socscihum_table__7b18858dd8.csv", "2026-08-19T14:11:30-07:00")),
+    ),
+    DemoLetter(
+        "us-house-discharge-petition-9-2025",
+        "U.S. House discharge petition No. 9 (2025): signers as compiled by Epstein-Transparency",
+        "https://github.com/markramm/Epstein-Transparency/blob/"
+        "c2869bf7b8300391df44accd3dd5d7d6f2b4db04/data/actual-215-signatures.csv",
+        "csv", None, "us_house_discharge_petition_9_2025",
+        (("actual-215-signatures.csv", "2025-09-10T00:00:00Z"),),
     ),
 )
 
