@@ -254,3 +254,54 @@ def test_poll_log_stays_bounded(app, session, letter_url, clock) -> None:
     assert 5 <= kept < 5 + PRUNE_EVERY
     newest = session.scalars(select(PollLog.id).order_by(PollLog.id.desc())).first()
     assert newest == 3 * PRUNE_EVERY
+
+
+def test_poll_timeout_leaves_series_untouched(app, session, httpserver, clock) -> None:
+    import threading
+
+    release = threading.Event()
+    state = {"slow": False}
+
+    def handler(_request: Request) -> Response:
+        if state["slow"]:
+            release.wait(10)  # longer than the read timeout; released at the end
+        return Response(RMS_SNAPSHOTS[0].read_bytes(), content_type="text/markdown")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/slow.md").respond_with_handler(handler)
+    letter_id = add_letter(app, httpserver.url_for("/slow.md"))
+    poller = make_poller(app, clock, read_timeout=0.3)
+    poller.poll(letter_id)
+    state["slow"] = True
+    try:
+        result = poller.poll(letter_id)
+    finally:
+        release.set()
+    assert result.outcome == "transport_error"
+    assert count(session, Snapshot) == 1
+    assert session.get(Letter, letter_id).consecutive_failures == 1
+
+
+def test_poll_truncated_body_leaves_series_untouched(app, session, httpserver, clock) -> None:
+    body = RMS_SNAPSHOTS[1].read_bytes()
+    state = {"truncate": False}
+
+    def handler(_request: Request) -> Response:
+        if not state["truncate"]:
+            return Response(body, content_type="text/markdown")
+        # Promise the whole body, send a third of it: the connection ends early.
+        response = Response(body[: len(body) // 3], content_type="text/markdown")
+        response.headers["Content-Length"] = str(len(body))
+        response.automatically_set_content_length = False
+        return response
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/cut.md").respond_with_handler(handler)
+    letter_id = add_letter(app, httpserver.url_for("/cut.md"))
+    poller = make_poller(app, clock)
+    assert poller.poll(letter_id).listed_count == 936
+    state["truncate"] = True
+    result = poller.poll(letter_id)
+    assert result.outcome == "transport_error"
+    assert count(session, Snapshot) == 1
+    assert count(session, Signature) == 936

@@ -44,10 +44,11 @@ class Page:
 
 
 def make_poller(app: Flask, clock: SteppingClock, *, confirmations: int = 3,
-                max_retries: int = 0, poll_log_keep: int = 500) -> Poller:
+                max_retries: int = 0, poll_log_keep: int = 500,
+                read_timeout: float = 2.0) -> Poller:
     """A Poller over a real client (private URLs allowed) that never really sleeps."""
     settings = FetchSettings(allow_private=True, min_host_delay=0.0, max_retries=max_retries,
-                             read_timeout=2.0, connect_timeout=2.0)
+                             read_timeout=read_timeout, connect_timeout=2.0)
     fetcher = Fetcher(build_client(settings), settings, clock=clock, sleep=lambda _s: None)
     poll_settings = PollSettings(guard=GuardSettings(drop_share=0.2,
                                                      confirmations=confirmations),
