@@ -117,6 +117,7 @@ def run_command(host: str, port: int, no_scheduler: bool, threads: int) -> None:
     import waitress
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _log_to_terminal()
     scheduler = None if no_scheduler else _start_embedded_scheduler(app)
     click.echo(f"Signwatch on http://{host}:{port}/ "
                f"({'scheduler off' if scheduler is None else 'scheduler on'})")
@@ -125,6 +126,16 @@ def run_command(host: str, port: int, no_scheduler: bool, threads: int) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+
+
+def _log_to_terminal() -> None:
+    """Poll results and scheduler events on stderr, one line each."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # A tick still running when the next is due is skipped by design (coalescing): no warning.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _start_embedded_scheduler(app: Flask):
@@ -287,6 +298,7 @@ def scheduler_command(defer: bool) -> None:
     from tracker.scheduler import build_scheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _log_to_terminal()
     click.echo(f"scheduler: tick every {app.config['SCHEDULER_TICK_SECONDS']}s"
                f"{', deferring polls to workers' if defer else ''}; Ctrl-C stops")
     if not defer:
@@ -328,6 +340,7 @@ def worker_command(concurrency: int, wait: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _check_postgres(app)
     ensure_queue_schema(app)
+    _log_to_terminal()
     click.echo(f"worker: up to {concurrency} polls at once; Ctrl-C stops")
     run_worker(app, concurrency=concurrency, wait=wait)
 

@@ -89,7 +89,8 @@ class Ticker:
             return 0
         with ThreadPoolExecutor(max_workers=min(self.max_concurrent, len(ids))) as pool:
             for letter_id, outcome in zip(ids, pool.map(self._safe_run, ids), strict=True):
-                log.info("letter %s: %s", letter_id, outcome)
+                line = outcome.line() if hasattr(outcome, "line") else outcome
+                log.info("letter %s: %s", letter_id, line)
         return len(ids)
 
     def _safe_run(self, letter_id: int) -> object:
