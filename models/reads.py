@@ -8,12 +8,15 @@ facets by subject/key). "As of" reads see only what had been observed by that ti
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator, Sequence
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, String, and_, case, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from models.composition import letter_composition
@@ -247,15 +250,16 @@ def _present_at(letter_id: int, as_of: datetime) -> Select[Any]:
                      SignatureEvent.at == latest.c.at))
 
 
-def _signer_select(letter_id: int, query: SignerQuery) -> Select[Any]:
-    """Signatures of the letter with a ``removed`` flag, filtered, unsorted."""
+def _signer_select(letter_id: int, query: SignerQuery,
+                   columns: Sequence[Any] = (Signature,)) -> Select[Any]:
+    """``columns`` of the letter's signatures then a ``removed`` flag, filtered, unsorted."""
     if query.as_of is None:
         removed = Signature.removed_at.is_not(None)
-        stmt = select(Signature, removed.label("removed")).where(Signature.letter_id == letter_id)
+        stmt = select(*columns, removed.label("removed")).where(Signature.letter_id == letter_id)
     else:
         state = _present_at(letter_id, query.as_of).subquery()
         removed = state.c.kind == "removed"
-        stmt = select(Signature, removed.label("removed")).join(
+        stmt = select(*columns, removed.label("removed")).join(
             state, state.c.signature_id == Signature.id)
     if not query.include_removed:
         stmt = stmt.where(~removed)
@@ -301,6 +305,62 @@ def iter_signers(session: Session, letter_id: int, query: SignerQuery,
         yield from rows  # the identity map holds rows weakly: memory stays one batch
 
 
+EXPORT_FIELDS = ("id", "position", "name", "raw", "affiliation", "role", "location",
+                 "first_seen_at", "last_seen_at", "removed_at", "person_id")
+EXPORT_TIMES = ("first_seen_at", "last_seen_at", "removed_at")
+FacetCells = tuple[str, str, str, str | None]  # key, value, source, source_detail
+ExportBatch = tuple[Sequence[Any], dict[int, list[FacetCells]]]
+
+
+def _export_column(name: str) -> Any:
+    """A signature column; times as stored, unparsed (SQLite text), for ``iso_text``."""
+    column = getattr(Signature, name)
+    return type_coerce(column, String).label(name) if name in EXPORT_TIMES else column
+
+
+def iso_text(value: Any) -> str | None:
+    """A stored UTC time (SQLite text or an aware datetime) as 2020-02-17T14:05:00Z."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite keeps naive UTC as "2020-02-17 14:05:00.000000"
+        return f"{value[:10]}T{value[11:19]}Z"
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iter_signer_batches(session: Session, letter_id: int, query: SignerQuery,
+                        batch: int = 2000) -> Iterator[ExportBatch]:
+    """Matching signers in order, ``batch`` per fetch: plain rows and their facets.
+
+    Each row holds ``EXPORT_FIELDS`` (times unparsed: see ``iso_text``) then ``removed``;
+    the facets (signature id -> its own and its person's, in key, value order; signers
+    without any left out) come from one query per batch. Core rows, no ORM objects."""
+    columns = [_export_column(name) for name in EXPORT_FIELDS]
+    stmt = _ordered(_signer_select(letter_id, query, columns), query)
+    connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    for rows in connection.execute(stmt).partitions():
+        yield rows, _batch_facets(session, rows)
+
+
+def _batch_facets(session: Session, rows: Sequence[Any]) -> dict[int, list[FacetCells]]:
+    """Signature id -> live facets of the signature and of its person, key/value order."""
+    people: dict[int, list[int]] = {}
+    for row in rows:
+        if row[10] is not None:
+            people.setdefault(row[10], []).append(row[0])
+    stmt = (select(Facet.signature_id, Facet.person_id, Facet.key, Facet.value, Facet.source,
+                   Facet.source_detail)
+            .where(Facet.overridden.is_(False), or_(Facet.signature_id.in_([r[0] for r in rows]),
+                                                    Facet.person_id.in_(list(people))))
+            .order_by(Facet.key, Facet.value, Facet.id))
+    found: dict[int, list[FacetCells]] = {}
+    for signature_id, person_id, *cells in session.connection().execute(stmt):
+        if signature_id is not None:
+            found.setdefault(signature_id, []).append(tuple(cells))
+        for owner in people.get(person_id, ()) if person_id else ():
+            found.setdefault(owner, []).append(tuple(cells))
+    return found
+
+
 def _attach_facets(session: Session, rows: list[SignerRow]) -> None:
     by_signature = {row.signature.id: row for row in rows}
     by_person: dict[int, list[SignerRow]] = {}
@@ -318,8 +378,14 @@ def _attach_facets(session: Session, rows: list[SignerRow]) -> None:
             row.facets.append(facet)
 
 
-def signer_count(session: Session, letter_id: int, as_of: datetime | None = None) -> int:
+def signer_count(session: Session, letter_id: int, as_of: datetime | None = None, *,
+                 version: Hashable | None = None) -> int:
     """Signers on the list (removed ones not counted) now or as of a time."""
+    return cached(version, ("signer_count", letter_id, as_of),
+                  lambda: _signer_count(session, letter_id, as_of))
+
+
+def _signer_count(session: Session, letter_id: int, as_of: datetime | None) -> int:
     query = SignerQuery(as_of=as_of, include_removed=False)
     stmt = _signer_select(letter_id, query)
     return session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -392,8 +458,14 @@ class Composition:
         return self.denominator - self.unknown
 
 
-def facet_keys(session: Session, letter_id: int) -> list[str]:
+def facet_keys(session: Session, letter_id: int, *,
+               version: Hashable | None = None) -> list[str]:
     """The facet keys any signer of the letter has, composition keys first."""
+    return list(cached(version, ("facet_keys", letter_id),
+                       lambda: tuple(_facet_keys(session, letter_id))))
+
+
+def _facet_keys(session: Session, letter_id: int) -> list[str]:
     on_signature = select(Facet.key).join(Signature, Facet.signature_id == Signature.id).where(
         Signature.letter_id == letter_id)
     on_person = select(Facet.key).join(Signature, Facet.person_id == Signature.person_id).where(
@@ -403,14 +475,99 @@ def facet_keys(session: Session, letter_id: int) -> list[str]:
     return [k for k in COMPOSITION_KEYS if k in keys] + sorted(keys - set(COMPOSITION_KEYS))
 
 
-def composition(session: Session, letter_id: int, key: str,
-                as_of: datetime | None = None) -> Composition:
+def composition(session: Session, letter_id: int, key: str, as_of: datetime | None = None,
+                *, version: Hashable | None = None) -> Composition:
     """Signers on the list by ``key`` (models.composition: editor values win, people count)."""
+    return cached(version, ("composition", letter_id, key, as_of),
+                  lambda: _composition(session, letter_id, key, as_of))
+
+
+def _composition(session: Session, letter_id: int, key: str,
+                 as_of: datetime | None) -> Composition:
     result = letter_composition(session, letter_id, key, as_of=as_of)
     counts = [(value, result.counts[value]) for value in result.ordered_values()]
     return Composition(key, result.total, counts, result.unknown,
                        {value: result.label(value) for value, _ in counts},
                        tuple(result.sentences()))
+
+
+# ---------------------------------------------------------------- data version and cache
+
+T = TypeVar("T")
+CACHE_SIZE = 512
+SQLITE_HEADER = 100  # the database header: bytes 24-27 count commits in rollback mode
+WAL_INDEX_HEADER = 48  # first copy of the WAL-index header: counts commits in WAL mode
+
+
+def data_version(session: Session) -> Hashable | None:
+    """A token that changes whenever a write to the database commits; None: cannot tell.
+
+    Take it before the reads it guards, so what is cached under it is at least that new.
+    PostgreSQL: the MVCC snapshot (which transactions have committed). SQLite file: the
+    commit counters in the database header and the WAL index. Any commit anywhere changes
+    it: coarse, but exact, where newest-id keys miss deletions, updates and reused ids.
+    """
+    url = session.get_bind().url
+    backend, path = url.get_backend_name(), url.database or ""
+    if backend == "postgresql":
+        snapshot = session.scalar(text("SELECT pg_current_snapshot()::text"))
+        return (url.render_as_string(hide_password=True), snapshot)
+    if backend == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
+        return _sqlite_version(path)
+    return None
+
+
+def _sqlite_version(path: str) -> Hashable | None:
+    """Identity and commit counters of a SQLite file; None if its WAL index is missing."""
+    try:
+        with open(path, "rb") as db:
+            info, header = os.fstat(db.fileno()), db.read(SQLITE_HEADER)
+        with open(f"{path}-shm", "rb") as shm:
+            wal_index = shm.read(WAL_INDEX_HEADER)
+    except OSError:  # no -shm: not WAL mode, or nobody holds the database open yet
+        return None
+    return (os.path.abspath(path), info.st_dev, info.st_ino, header[24:28], wal_index)
+
+
+class LruCache:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items, self.lock = size, OrderedDict[Hashable, Any](), threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self.lock:
+            if key not in self.items:
+                return None
+            self.items.move_to_end(key)
+            return self.items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+READ_CACHE = LruCache(CACHE_SIZE)
+
+
+def cached(version: Hashable | None, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered per process under (``version``, ``key``); no version: no cache.
+
+    Values must be immutable: every caller gets the same object."""
+    if version is None:
+        return compute()
+    found = READ_CACHE.get((version, *key))
+    if found is None:
+        found = compute()
+        READ_CACHE.put((version, *key), found)
+    return found
 
 
 # ---------------------------------------------------------------- people and polls

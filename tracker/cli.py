@@ -114,11 +114,15 @@ def _summary_dict(summary: queries.LetterSummary) -> dict[str, Any]:
 @with_appcontext
 def run_command(host: str, port: int, no_scheduler: bool, threads: int) -> None:
     """Serve the web UI and run the scheduler beside it, in this one process."""
+    import gc
+
     import waitress
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _log_to_terminal()
     scheduler = None if no_scheduler else _start_embedded_scheduler(app)
+    gc.collect()
+    gc.freeze()  # start-up objects leave the collector's view: shorter pauses mid-request
     click.echo(f"Signwatch on http://{host}:{port}/ "
                f"({'scheduler off' if scheduler is None else 'scheduler on'})")
     try:

@@ -90,14 +90,16 @@ def letters() -> Response:
 
 @bp.get("/letters/<slug>")
 def letter(slug: str) -> Response:
-    session, found = get_session(), letter_or_404(slug)
+    session = get_session()
+    version = reads.data_version(session)
+    found = letter_or_404(slug)
     as_of = requested_as_of()
     current = reads.current_snapshot(session, found.id, as_of)
     row = reads.LetterRow(found, current, reads.headline(current),
                           reads.count_change(session, found.id, as_of or utcnow()), [],
                           reads.letter_status(found, reads.newest_snapshot_any(session, found.id)))
     body = letter_json(found, row)
-    body["signer_count"] = reads.signer_count(session, found.id, as_of)
+    body["signer_count"] = reads.signer_count(session, found.id, as_of, version=version)
     body["citation"] = _citation_json(found, current, as_of)
     return jsonify(data=body)
 
@@ -152,10 +154,11 @@ def _signer_json(row: reads.SignerRow) -> dict[str, Any]:
 
 @bp.get("/letters/<slug>/composition")
 def composition(slug: str) -> Response:
+    version = reads.data_version(get_session())
     found = letter_or_404(slug)
     key = _clean(request.args.get("facet", "role_category")) or "role_category"
     as_of = requested_as_of()
-    result = reads.composition(get_session(), found.id, key, as_of)
+    result = reads.composition(get_session(), found.id, key, as_of, version=version)
     return jsonify(data={
         "facet": result.key, "as_of": iso_utc(as_of) or None,
         "denominator": result.denominator, "known": result.known, "unknown": result.unknown,

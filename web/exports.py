@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 import click
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 from models import reads
 from models.db import get_session, session_factory
 from models.letters import Snapshot
-from web.csvsafe import csv_lines, iso_utc
+from web.csvsafe import FORMULA_STARTS, UTF8_BOM, csv_lines, iso_utc, safe_cell
 from web.pages import letter_or_404, requested_as_of, requested_facet
 
 bp = Blueprint("exports", __name__)
@@ -74,8 +76,61 @@ def snapshot_record(snap: Snapshot) -> dict[str, Any]:
 
 def signer_records(session: Session, letter_id: int,
                    query: reads.SignerQuery) -> Iterator[dict[str, Any]]:
-    for row in reads.iter_signers(session, letter_id, query):
-        yield signer_record(row)
+    """Each signer as ``signer_record`` gives it, times as ISO UTC text (for JSON)."""
+    for rows, facets in reads.iter_signer_batches(session, letter_id, query):
+        for row in rows:
+            record = dict(zip(SIGNER_COLUMNS, _signer_fields(row), strict=True))
+            record.update(_joined_facets(facets.get(row[0], ())))
+            yield record
+
+
+def _signer_fields(row: Sequence[Any]) -> list[Any]:
+    """The SIGNER_COLUMNS values of a ``reads.EXPORT_FIELDS`` row (+ removed)."""
+    (_id, position, name, raw, affiliation, role, location, first_seen, last_seen, removed_at,
+     person_id, removed) = row
+    return [position, name, raw, affiliation, role, location,
+            "removed" if removed else "listed", reads.iso_text(first_seen),
+            reads.iso_text(last_seen), reads.iso_text(removed_at), person_id]
+
+
+def signer_cells(session: Session, letter_id: int, query: reads.SignerQuery,
+                 keys: list[str]) -> Iterator[list[list[Any]]]:
+    """Batches of CSV rows in ``signer_columns(keys)`` order, already formula-safe.
+
+    None stays None: csv.writer writes it as an empty cell, as ``safe_cell`` would."""
+    facet_columns = signer_columns(keys)[len(SIGNER_COLUMNS):]
+    blanks = [None] * len(facet_columns)
+    iso = reads.iso_text
+    for rows, facets in reads.iter_signer_batches(session, letter_id, query):
+        batch = []
+        for (_id, position, name, raw, affiliation, role, location, first_seen, last_seen,
+             removed_at, person_id, removed) in rows:
+            cells = [position, _safe(name), _safe(raw), _safe(affiliation), _safe(role),
+                     _safe(location), "removed" if removed else "listed", iso(first_seen),
+                     iso(last_seen), iso(removed_at), person_id]
+            found = facets.get(_id)
+            if found:
+                joined = _joined_facets(found)
+                cells += [_safe(joined.get(column)) for column in facet_columns]
+            else:
+                cells += blanks
+            batch.append(cells)
+        yield batch
+
+
+def _safe(text: str | None) -> str | None:
+    """``csvsafe.safe_cell`` for a text cell: formula-like text gets a leading quote."""
+    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+
+
+def _joined_facets(facets: Sequence[reads.FacetCells]) -> dict[str, str]:
+    """key -> values joined by "; ", key_source -> their sources in the same order."""
+    columns: dict[str, str] = {}
+    for key, value, source, detail in facets:
+        source = source + (f":{detail}" if detail else "")
+        for column, text in ((key, value), (f"{key}_source", source)):
+            columns[column] = f"{columns[column]}; {text}" if column in columns else text
+    return columns
 
 
 def snapshot_records(session: Session, letter_id: int) -> Iterator[dict[str, Any]]:
@@ -102,7 +157,10 @@ def _csv_response(filename: str, columns: list[str], source: RecordSource) -> Re
         finally:
             session.close()
 
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    return _attachment(Response(stream_with_context(generate()), mimetype="text/csv"), filename)
+
+
+def _attachment(response: Response, filename: str) -> Response:
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -110,13 +168,44 @@ def _csv_response(filename: str, columns: list[str], source: RecordSource) -> Re
 
 @bp.get("/letters/<slug>/signers.csv")
 def signers_csv(slug: str) -> Response:
+    version = reads.data_version(get_session())
     letter = letter_or_404(slug)
     query = reads.SignerQuery(search=request.args.get("q", "").strip(),
                               facet=requested_facet(), as_of=requested_as_of())
-    columns = signer_columns(reads.facet_keys(get_session(), letter.id))
+    keys = reads.facet_keys(get_session(), letter.id, version=version)
     letter_id = letter.id
-    return _csv_response(f"{letter.slug}-signers.csv", columns,
-                         lambda session: signer_records(session, letter_id, query))
+    return _streamed_csv(f"{letter.slug}-signers.csv", signer_columns(keys),
+                         lambda session: signer_cells(session, letter_id, query, keys))
+
+
+def _streamed_csv(filename: str, columns: list[str],
+                  batches: Callable[[Session], Iterator[list[list[Any]]]]) -> Response:
+    """Stream formula-safe row batches as CSV on a session of its own (see _csv_response)."""
+    excel = request.args.get("excel") in {"1", "true", "yes"}
+
+    def generate() -> Iterator[str]:
+        session = session_factory()()
+        try:
+            yield from csv_batches(columns, batches(session), excel=excel)
+        finally:
+            session.close()
+
+    return _attachment(Response(stream_with_context(generate()), mimetype="text/csv"), filename)
+
+
+def csv_batches(header: list[str], batches: Iterator[list[list[Any]]], *,
+                excel: bool = False) -> Iterator[str]:
+    """CSV text, one chunk per batch (rows already safe: ``signer_cells``); BOM if ``excel``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(UTF8_BOM if excel else "")
+    writer.writerow([safe_cell(name) for name in header])
+    for rows in batches:
+        writer.writerows(rows)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
 @bp.get("/letters/<slug>/snapshots.csv")
@@ -129,9 +218,10 @@ def snapshots_csv(slug: str) -> Response:
 
 @bp.get("/letters/<slug>/composition.csv")
 def composition_csv(slug: str) -> Response:
+    version = reads.data_version(get_session())
     letter = letter_or_404(slug)
     key = request.args.get("facet", "role_category")
-    result = reads.composition(get_session(), letter.id, key, requested_as_of())
+    result = reads.composition(get_session(), letter.id, key, requested_as_of(), version=version)
     records = composition_records(result)
     return _csv_response(f"{letter.slug}-{key}.csv",
                          ["facet", "value", "label", "signers", "denominator"],
@@ -189,13 +279,30 @@ def _write(out: TextIO, fmt: str, columns: list[str], records: Iterator[dict[str
 
 
 class _counting:
-    def __init__(self, records: Iterator[dict[str, Any]]) -> None:
+    """Passes records (or batches of rows) through, counting the records (or rows)."""
+
+    def __init__(self, records: Iterator[Any]) -> None:
         self.records, self.count = records, 0
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:
+    def __iter__(self) -> Iterator[Any]:
         for record in self.records:
-            self.count += 1
+            self.count += len(record) if isinstance(record, list) else 1
             yield record
+
+
+def _write_letter(session: Session, letter_id: int, out: TextIO, fmt: str, excel: bool,
+                  what: str) -> int:
+    """Write the letter's signers or snapshots; returns how many."""
+    if what != "signers":
+        return _write(out, fmt, SNAPSHOT_COLUMNS, snapshot_records(session, letter_id), excel)
+    if fmt == "json":
+        records = signer_records(session, letter_id, reads.SignerQuery())
+        return _write(out, fmt, [], records, excel)
+    keys = reads.facet_keys(session, letter_id)
+    counted = _counting(signer_cells(session, letter_id, reads.SignerQuery(), keys))
+    for chunk in csv_batches(signer_columns(keys), iter(counted), excel=excel):
+        out.write(chunk)
+    return counted.count
 
 
 def _jsonable(record: dict[str, Any]) -> dict[str, Any]:
@@ -208,14 +315,9 @@ def _export(slug: str, output: str | None, fmt: str, excel: bool, what: str) -> 
         letter = reads.letter_by_slug(session, slug)
         if letter is None:
             raise click.ClickException(f"no letter {slug!r}")
-        if what == "signers":
-            columns = signer_columns(reads.facet_keys(session, letter.id))
-            records = signer_records(session, letter.id, reads.SignerQuery())
-        else:
-            columns, records = SNAPSHOT_COLUMNS, snapshot_records(session, letter.id)
         out = _open_output(output)
         try:
-            count = _write(out, fmt, columns, records, excel)
+            count = _write_letter(session, letter.id, out, fmt, excel, what)
         finally:
             if out is not sys.stdout:
                 out.close()

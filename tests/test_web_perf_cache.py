@@ -1,0 +1,92 @@
+"""The per-process read cache: keyed by a data version that every commit changes."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from models import Facet, Signature, reads
+from tests.test_web_fixtures import MOZILLA_SLUG, build_mozilla_letter
+
+API = f"/api/v1/letters/{MOZILLA_SLUG}"
+
+
+@pytest.fixture
+def mozilla(app: Flask, session: Session) -> int:
+    with session.begin():
+        return build_mozilla_letter(session).id
+
+
+def mozilla_count(client) -> int:
+    data = client.get(f"{API}/composition?facet=organization").get_json()["data"]
+    return next(v["signers"] for v in data["values"] if v["value"] == "Mozilla")
+
+
+def newest_mozilla_facet(session: Session) -> Facet:
+    return session.scalars(select(Facet).where(Facet.key == "organization",
+                                               Facet.value == "Mozilla")
+                           .order_by(Facet.id.desc()).limit(1)).one()
+
+
+def test_web_perf_cache_serves_repeat_requests_from_cache(client, mozilla) -> None:
+    reads.READ_CACHE.clear()
+    assert mozilla_count(client) == 24
+    assert mozilla_count(client) == 24  # first request may run before SQLite's WAL index
+    cached = len(reads.READ_CACHE.items)
+    assert cached >= 1
+    assert mozilla_count(client) == 24 and len(reads.READ_CACHE.items) == cached
+
+
+def test_web_perf_cache_sees_an_in_place_update(client, session, mozilla) -> None:
+    """Hiding a facet changes no id and no count of rows: the version still moves."""
+    assert mozilla_count(client) == mozilla_count(client) == 24
+    with session.begin():
+        session.execute(update(Facet).where(Facet.id == newest_mozilla_facet(session).id)
+                        .values(overridden=True))
+    assert mozilla_count(client) == 23
+
+
+def test_web_perf_cache_sees_a_row_replaced_under_the_same_id(client, session,
+                                                              mozilla) -> None:
+    """Re-enrichment deletes and re-inserts; SQLite may hand out the same ids again."""
+    assert mozilla_count(client) == mozilla_count(client) == 24
+    with session.begin():
+        facet = newest_mozilla_facet(session)
+        fields = {"id": facet.id, "signature_id": facet.signature_id, "key": facet.key,
+                  "value": "Not Mozilla", "source": facet.source}
+        session.execute(delete(Facet).where(Facet.id == facet.id))
+        session.add(Facet(**fields))
+    assert mozilla_count(client) == 23
+
+
+def test_web_perf_data_version_moves_on_commit_only(app, session, mozilla) -> None:
+    with session.begin():
+        session.scalar(select(Signature.id).limit(1))  # the database is open: WAL index
+    with session.begin():
+        before = reads.data_version(session)
+        session.scalars(select(Signature)).all()
+        assert reads.data_version(session) == before
+    with session.begin():
+        session.execute(update(Signature).where(Signature.position == 1)
+                        .values(location="Somewhere"))  # synthetic edit
+    with session.begin():
+        assert reads.data_version(session) != before
+    assert before is not None
+
+
+def test_web_perf_cached_without_version_always_computes() -> None:
+    calls = []
+    for _ in range(2):
+        assert reads.cached(None, ("k",), lambda: calls.append(1) or 7) == 7
+    assert len(calls) == 2
+
+
+def test_web_perf_lru_cache_drops_the_least_recently_used() -> None:
+    cache = reads.LruCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1
+    cache.put("c", 3)
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
