@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 REPUBLICAN = "Republican"
 DEMOCRATIC = "Democratic"
@@ -113,15 +114,17 @@ _AMBIGUOUS: dict[str, tuple[str, ...]] = {
 }
 _FILLER = re.compile(r"\b(?:the|administrations?|admin|presidents?|presidency|term)\b")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    plain = re.sub(r"['’]s\b", "", plain)
+    plain = _POSSESSIVE.sub("", plain)
     return _NOT_ALNUM.sub("", _FILLER.sub(" ", plain))
 
 
+@lru_cache(maxsize=4096)  # letters print the same few names over and over
 def match_administration(text: str) -> AdminMatch | None:
     """Map an informal administration name to its candidates; None when not recognised."""
     folded = _fold(text[:200])
@@ -165,6 +168,7 @@ def administrations_for_dates(
     )
 
 
+@lru_cache(maxsize=8192)
 def administrations_for_years(
     start_year: int, end_year: int | None, today: date, *, min_days: int = 1
 ) -> tuple[Administration, ...]:

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from enrich.administrations import (
     BY_KEY,
@@ -52,6 +54,7 @@ class FacetValue:
     derived: bool = False
 
 
+@lru_cache(maxsize=4096)  # facts are immutable, and signers share most of theirs
 def _fact(key: str, value: str, source: str, detail: str | None = None) -> FacetValue:
     return FacetValue(key, value, source, detail, derived=source in INFERRED_SOURCES)
 
@@ -71,47 +74,57 @@ def _role_category(parsed: ParsedLine, rules: RoleRules | None) -> list[FacetVal
     return [_fact("role_category", found.category, "rule", found.rule_id)] if found else []
 
 
-def _years_label(parsed: ParsedLine) -> str:
-    end = "" if parsed.served_to is None else str(parsed.served_to)
-    return f"{parsed.served_from}-{end}"
+class _Service(NamedTuple):
+    """The fields of a parsed line that administration and party facets depend on."""
+
+    administrations_printed: tuple[str, ...]
+    administrations_ambiguous: tuple[str, ...]
+    served_from: int | None
+    served_to: int | None
+    open_ended: bool
 
 
-def _resolved_ambiguous(parsed: ParsedLine, today: date) -> list[FacetValue]:
+def _years_label(service: _Service) -> str:
+    end = "" if service.served_to is None else str(service.served_to)
+    return f"{service.served_from}-{end}"
+
+
+def _resolved_ambiguous(service: _Service, today: date) -> list[FacetValue]:
     facts = []
-    for text in parsed.administrations_ambiguous:
+    for text in service.administrations_ambiguous:
         found = match_administration(text)
-        end = None if parsed.open_ended else parsed.served_to
-        picked = found and disambiguate_by_years(found, parsed.served_from, end, today)
+        end = None if service.open_ended else service.served_to
+        picked = found and disambiguate_by_years(found, service.served_from, end, today)
         if picked:
-            detail = f"printed {text!r}, resolved by years {_years_label(parsed)}"
+            detail = f"printed {text!r}, resolved by years {_years_label(service)}"
             facts.append(_fact("administration", picked.key, "derived", detail))
     return facts
 
 
-def _from_years(parsed: ParsedLine, today: date) -> list[FacetValue]:
-    if parsed.served_from is None:
+def _from_years(service: _Service, today: date) -> list[FacetValue]:
+    if service.served_from is None:
         return []
-    end = None if parsed.open_ended else (parsed.served_to or parsed.served_from)
-    detail = f"years {_years_label(parsed)}, overlap of at least one day"
+    end = None if service.open_ended else (service.served_to or service.served_from)
+    detail = f"years {_years_label(service)}, overlap of at least one day"
     return [
         _fact("administration", admin.key, "derived", detail)
-        for admin in administrations_for_years(parsed.served_from, end, today)
+        for admin in administrations_for_years(service.served_from, end, today)
     ]
 
 
-def _administrations(parsed: ParsedLine, today: date,
+def _administrations(service: _Service, today: date,
                      public_service: bool = True) -> list[FacetValue]:
-    printed = [_fact("administration", key, "printed") for key in parsed.administrations_printed]
-    resolved = _resolved_ambiguous(parsed, today)
+    printed = [_fact("administration", key, "printed") for key in service.administrations_printed]
+    resolved = _resolved_ambiguous(service, today)
     if printed or resolved:
         known = {fact.value for fact in printed}
         return printed + [fact for fact in resolved if fact.value not in known]
-    if parsed.administrations_ambiguous or not public_service:
+    if service.administrations_ambiguous or not public_service:
         return []  # years alone say nothing of administrations outside public service
-    return _from_years(parsed, today)
+    return _from_years(service, today)
 
 
-def _parties(admin_facts: list[FacetValue], parsed: ParsedLine) -> list[FacetValue]:
+def _parties(admin_facts: list[FacetValue], service: _Service) -> list[FacetValue]:
     by_party: dict[str, list[str]] = {}
     for fact in admin_facts:
         by_party.setdefault(BY_KEY[fact.value].party, []).append(fact.value)
@@ -120,13 +133,13 @@ def _parties(admin_facts: list[FacetValue], parsed: ParsedLine) -> list[FacetVal
         for party, keys in by_party.items()
     ]
     if not admin_facts:
-        facts += _parties_of_ambiguous(parsed)
+        facts += _parties_of_ambiguous(service)
     return facts
 
 
-def _parties_of_ambiguous(parsed: ParsedLine) -> list[FacetValue]:
+def _parties_of_ambiguous(service: _Service) -> list[FacetValue]:
     facts: dict[str, FacetValue] = {}
-    for text in parsed.administrations_ambiguous:
+    for text in service.administrations_ambiguous:
         found = match_administration(text)
         if found and len(found.parties) == 1:
             (party,) = found.parties
@@ -141,13 +154,21 @@ def facets_for_line(
     """Every facet a parsed line supports: printed, rule-based and derived, each labelled."""
     role_facts = _role_category(parsed, rules)
     public_service = any(fact.value not in NOT_PUBLIC_SERVICE for fact in role_facts)
-    admin_facts = _administrations(parsed, today, public_service or parsed.office is not None)
+    service = _Service(tuple(parsed.administrations_printed),
+                       tuple(parsed.administrations_ambiguous),
+                       parsed.served_from, parsed.served_to, parsed.open_ended)
     return (
         _printed(parsed)
         + role_facts
-        + admin_facts
-        + _parties(admin_facts, parsed)
+        + list(_service_facts(service, today, public_service or parsed.office is not None))
     )
+
+
+@lru_cache(maxsize=8192)  # many signers share their years and administrations
+def _service_facts(service: _Service, today: date,
+                   public_service: bool) -> tuple[FacetValue, ...]:
+    admin_facts = _administrations(service, today, public_service)
+    return tuple(admin_facts + _parties(admin_facts, service))
 
 
 def roster_facets(

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from enrich.names import clean_display_name, name_key
 from enrich.service import ServiceInfo, extract_service
@@ -41,6 +42,9 @@ _PARTY_STATE = re.compile(
     r"\(\s*(?P<party>[DRI])\s*[-–]\s*(?P<state>[A-Z]{2})(?:\s*[-–]?\s*(?P<district>\d{1,2}))?\s*\)"
 )
 _EMPTY_PARENS = re.compile(r"\(\s*[,;]?\s*\)")
+_WORD = re.compile(r"[\w'’]+")
+_STRUCTURE = re.compile(r"[(),;]")
+_PARENTHESIS = re.compile(r"[()]")
 _ROLE_START = re.compile(
     r"^(?i:former|retired|ex-?|onetime|then|acting|interim|emeritus)\b|^[Ff]ormer\b"
 )
@@ -108,7 +112,7 @@ def normalize_party(text: str | None) -> str | None:
 def _prepare(raw: str) -> tuple[str | None, str, bool]:
     truncated = len(raw) > MAX_LINE_CHARS
     text = raw[:MAX_LINE_CHARS]
-    cited = _CITE.search(text)
+    cited = _CITE.search(text) if "<" in text else None
     if cited:
         name = clean_display_name(cited.group("name"))
         return name, clean_display_name(text[cited.end() :]), truncated
@@ -127,22 +131,30 @@ def _split_name(text: str) -> tuple[str, str]:
 
 
 def _top_level_pieces(text: str) -> list[str]:
-    pieces, depth, current = [], 0, []
-    for char in text:
-        depth += (char == "(") - (char == ")")
-        if char in ",;" and depth <= 0:
-            pieces.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    pieces.append("".join(current))
+    pieces = _split_outside_parentheses(text)
     return [piece for piece in (_tidy(p) for p in pieces) if piece]
+
+
+def _split_outside_parentheses(text: str) -> list[str]:
+    """Split on "," and ";" outside parentheses (an unmatched ")" does not count)."""
+    pieces, depth, start = [], 0, 0
+    for mark in _STRUCTURE.finditer(text):
+        char = mark.group()
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif depth <= 0:
+            pieces.append(text[start : mark.start()])
+            start = mark.end()
+    pieces.append(text[start:])
+    return pieces
 
 
 def _tidy(piece: str) -> str:
     piece = " ".join(_EMPTY_PARENS.sub(" ", piece).split()).strip(" -–—:")
     piece = _unwrap(piece)
-    words = re.findall(r"[\w'’]+", piece.casefold())
+    words = _WORD.findall(piece.casefold())
     return "" if all(word in _FILLER_WORDS for word in words) else piece
 
 
@@ -150,10 +162,10 @@ def _wrapped(text: str) -> bool:
     if not (text.startswith("(") and text.endswith(")")):
         return False
     depth = 0
-    for position, char in enumerate(text):
-        depth += (char == "(") - (char == ")")
+    for mark in _PARENTHESIS.finditer(text):
+        depth += 1 if mark.group() == "(" else -1
         if depth == 0:
-            return position == len(text) - 1
+            return mark.start() == len(text) - 1
     return False
 
 
@@ -176,15 +188,17 @@ def _joined(pieces: list[str]) -> str | None:
     return ", ".join(pieces) if pieces else None
 
 
-def _classified(text: str) -> dict[str, str | None]:
+@lru_cache(maxsize=4096)  # once years and administrations are out, the rest repeats a lot
+def _classified(text: str) -> tuple[str | None, str | None, str | None]:
+    """(role, office, affiliation) read from the text left after the service facts."""
     groups: dict[str, list[str]] = {"role": [], "office": [], "affiliation": []}
     for piece in _top_level_pieces(_unwrap(text.strip())):
         groups[_classify(piece)].append(piece)
-    return {kind: _joined(pieces) for kind, pieces in groups.items()}
+    return _joined(groups["role"]), _joined(groups["office"]), _joined(groups["affiliation"])
 
 
 def _take_party(rest: str) -> tuple[str, str | None, str | None]:
-    found = _PARTY_STATE.search(rest)
+    found = _PARTY_STATE.search(rest) if "(" in rest else None
     if not found:
         return rest, None, None
     office = found.group("state")
@@ -214,12 +228,12 @@ def parse_signer_line(raw: str) -> ParsedLine:
         name, rest = _split_name(text)
     rest_wo_party, party, seat = _take_party(rest)
     service = extract_service(rest_wo_party)
-    parts = _classified(service.remainder)
+    role, office, affiliation = _classified(service.remainder)
     return ParsedLine(
         name=name,
-        role=parts["role"],
-        office=parts["office"] or seat,
-        affiliation=parts["affiliation"],
+        role=role,
+        office=office or seat,
+        affiliation=affiliation,
         party=party,
         rest=rest or None,
         truncated=truncated,

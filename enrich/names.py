@@ -90,8 +90,12 @@ def name_key(name: str) -> str:
 
 def clean_display_name(name: str) -> str:
     """The name as printed, made safe to show: no tags, controls or bidi tricks, tidy spaces."""
-    text = html.unescape(_TAG.sub(" ", name[: MAX_NAME_CHARS * 4]))
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = name[: MAX_NAME_CHARS * 4]
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    if not text.isascii():  # NFC and the invisible characters concern non-ASCII text only
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
     text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 MAX_TITLE_CHARS = 500
+MEMO_ENTRIES = 8192
+_UNSEEN = object()
 FALLBACK_RULE_ID = "fallback"
 
 
@@ -41,6 +43,10 @@ class RoleRules:
     fallback_category: str | None
     version: int = 1
     scope: re.Pattern[str] | None = None  # titles outside it get no category at all
+    # (title, context) -> match: letters repeat their titles, so each is read once per rules
+    memo: dict[tuple[str, str], RoleMatch | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def label(self, category: str) -> str:
         """Human label of a category key."""
@@ -121,11 +127,22 @@ def categorize_role(title: str | None, rules: RoleRules | None = None, *,
 
     With a ``scope`` in the rules, the title or its ``context`` (the office printed beside
     it, say) must name public service, or the title gets no category."""
-    text = " ".join((title or "")[:MAX_TITLE_CHARS].split())
+    active = rules if rules is not None else load_rules()
+    key = ((title or "")[:MAX_TITLE_CHARS], (context or "")[:MAX_TITLE_CHARS])
+    found = active.memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = _categorize(*key, active)
+        if len(active.memo) >= MEMO_ENTRIES:
+            active.memo.clear()
+        active.memo[key] = found
+    return found
+
+
+def _categorize(title: str, context: str, active: RoleRules) -> RoleMatch | None:
+    text = " ".join(title.split())
     if not text:
         return None
-    active = rules if rules is not None else load_rules()
-    around = f"{text} {(context or '')[:MAX_TITLE_CHARS]}"
+    around = f"{text} {context}"
     if active.scope is not None and not active.scope.search(around):
         return None  # e.g. "Open Source Initiative Director" is not a DOJ director
     for rule in active.rules:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from enrich.administrations import ADMINISTRATIONS, match_administration
 
@@ -44,6 +45,16 @@ _ADMIN_SPAN = re.compile(
 _ADMIN_ITEM = re.compile(rf"(?P<name>{_ADMIN_NAME})(?P<sep>{_SEP})?")
 _QUALIFIED = re.compile(r"\b(?:I|II|41|43|45|47|Sr\.?|Jr\.?)$|[-–]|\s\w\.?\s")
 _RANGE_WORD = re.compile(r"\b(?:through|thru|to)\b", re.IGNORECASE)
+
+# Cheap necessary conditions, checked before the costly patterns: every administration name
+# holds one of these surnames (matched case-sensitively, as in _ADMIN_NAME); every year range
+# holds a 19xx/20xx year; every count of years holds "year".
+_ADMIN_HINT = re.compile(r"Reagan|Bush|Clinton|Obama|Biden|Trump|Nixon|Ford|Carter")
+# A span runs over letters, digits, spaces, "." and ":" up to its first surname, so no span
+# starts before the last other character ahead of the first surname printed.
+_LAST_SPAN_BREAK = re.compile(r"(?s:.*)[^\w\s.:]")
+_YEAR_HINT = re.compile(r"(?:19|20)\d\d")
+_YEARS_SERVED_HINT = re.compile(r"(?i:year)")
 
 _YEAR = r"(?:19|20)\d{2}"
 _RANGE = re.compile(
@@ -93,8 +104,11 @@ def _whole_list_segment(text: str, span: re.Match[str]) -> bool:
     return len(names) > 1 or bool(_QUALIFIED.search(span.group("list")))
 
 
+_ORDER = {admin.key: position for position, admin in enumerate(ADMINISTRATIONS)}
+
+
 def _admin_order(key: str) -> int:
-    return next(i for i, admin in enumerate(ADMINISTRATIONS) if admin.key == key)
+    return _ORDER[key]
 
 
 def _expand_range(first: str, last: str) -> list[str]:
@@ -102,7 +116,11 @@ def _expand_range(first: str, last: str) -> list[str]:
     return [admin.key for admin in ADMINISTRATIONS[low : high + 1]]
 
 
-def _read_admin_list(listed: str, keys: list[str], ambiguous: list[str]) -> None:
+@lru_cache(maxsize=4096)  # a letter prints the same few lists of names over and over
+def _read_admin_list(listed: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(administration keys, ambiguous names) of one printed list, in order."""
+    keys: list[str] = []
+    ambiguous: list[str] = []
     previous: str | None = None
     ranged = False
     for item in _ADMIN_ITEM.finditer(listed):
@@ -119,14 +137,18 @@ def _read_admin_list(listed: str, keys: list[str], ambiguous: list[str]) -> None
         keys.extend(current)
         previous = current[-1]
         ranged = bool(item.group("sep") and _RANGE_WORD.search(item.group("sep")))
+    return tuple(keys), tuple(ambiguous)
 
 
 def _take_administrations(text: str) -> tuple[str, list[str], list[str]]:
+    hint = _ADMIN_HINT.search(text)
+    if not hint:
+        return text, [], []
     keys: list[str] = []
     ambiguous: list[str] = []
     pieces: list[str] = []
     cursor = 0
-    for span in _ADMIN_SPAN.finditer(text):
+    for span in _ADMIN_SPAN.finditer(text, _scan_start(text, hint.start())):
         has_context = span.group("pre") or span.group("post")
         if not (
             has_context
@@ -134,11 +156,18 @@ def _take_administrations(text: str) -> tuple[str, list[str], list[str]]:
             or _whole_list_segment(text, span)
         ):
             continue
-        _read_admin_list(span.group("list"), keys, ambiguous)
+        listed_keys, listed_ambiguous = _read_admin_list(span.group("list"))
+        keys.extend(listed_keys)
+        ambiguous.extend(listed_ambiguous)
         pieces.append(text[cursor : span.start()])
         cursor = span.end()
     pieces.append(text[cursor:])
     return " ".join(pieces), list(dict.fromkeys(keys)), list(dict.fromkeys(ambiguous))
+
+
+def _scan_start(text: str, first_surname: int) -> int:
+    found = _LAST_SPAN_BREAK.match(text, 0, first_surname)
+    return found.end() if found else 0
 
 
 def _full_year(end: str, start: int) -> int:
@@ -149,6 +178,8 @@ def _full_year(end: str, start: int) -> int:
 
 
 def _take_years(text: str) -> tuple[str, int | None, int | None, bool]:
+    if not _YEAR_HINT.search(text):
+        return text, None, None, False
     found = _RANGE.search(text)
     if found and (found.group("end") or re.match(r"\s*[-–—]", text[found.end("start") :])):
         start = int(found.group("start"))
@@ -163,6 +194,8 @@ def _take_years(text: str) -> tuple[str, int | None, int | None, bool]:
 
 
 def _take_years_served(text: str) -> tuple[str, int | None]:
+    if not _YEARS_SERVED_HINT.search(text):
+        return text, None
     found = _YEARS_SERVED.search(text)
     if not found:
         return text, None

@@ -70,14 +70,14 @@ def facet_rows(signature_id: int, facts: Sequence[FacetValue],
     """Insert values for one signature's facets, without repeats, cut to the column sizes."""
     rows, seen = [], set()
     for fact in facts:
-        row = {"signature_id": signature_id, "key": fact.key[:KEY_MAX],
-               "value": fact.value[:VALUE_MAX], "source": fact.source,
-               "source_detail": fact.source_detail and fact.source_detail[:DETAIL_MAX],
-               "created_at": now, "overridden": False}
-        identity = (row["key"], row["value"], row["source"])
-        if row["value"].strip() and identity not in seen:
-            seen.add(identity)
-            rows.append(row)
+        key, value, detail = fact.key[:KEY_MAX], fact.value[:VALUE_MAX], fact.source_detail
+        identity = (key, value, fact.source)
+        if identity in seen or not value.strip():
+            continue
+        seen.add(identity)
+        rows.append({"signature_id": signature_id, "key": key, "value": value,
+                     "source": fact.source, "source_detail": detail and detail[:DETAIL_MAX],
+                     "created_at": now, "overridden": False})
     return rows
 
 
