@@ -52,12 +52,17 @@ def upgrade_command(revision: str) -> None:
 def downgrade_command(revision: str) -> None:
     """Migrate the database down to REVISION (``base`` empties it)."""
     downgrade(_engine(), revision)
+    click.echo(f"database at {revision}: {_engine().url.render_as_string()}")
 
 
 @db_cli.command("current")
 def current_command() -> None:
     """Print the database's current revision."""
-    command.current(alembic_config(_engine()), verbose=False)
+    from alembic.migration import MigrationContext
+
+    with _engine().connect() as conn:
+        revision = MigrationContext.configure(conn).get_current_revision()
+    click.echo(revision or "no revision: an empty database (run `signwatch db upgrade`)")
 
 
 @db_cli.command("revision")

@@ -54,3 +54,16 @@ def test_migrations_upgrade_is_idempotent(empty_engine: Engine) -> None:
     upgrade(empty_engine, "head")
     upgrade(empty_engine, "head")
     assert "letter" in inspect(empty_engine).get_table_names()
+
+
+def test_db_commands_report_the_revision(empty_engine: Engine) -> None:
+    from app import create_app
+
+    app = create_app({"DATABASE_URL": empty_engine.url.render_as_string(hide_password=False),
+                      "SECRET_KEY": "t"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["db", "current"]).stdout.strip() == "0001"
+    down = runner.invoke(args=["db", "downgrade", "base"])
+    assert down.exit_code == 0 and "database at base" in down.stdout
+    assert "empty database" in runner.invoke(args=["db", "current"]).stdout
