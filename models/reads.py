@@ -16,11 +16,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, String, and_, case, func, or_, select, text, type_coerce
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from models.composition import letter_composition
 from models.letters import Archive, Letter, PollLog, Snapshot
+from models.queries import letter_by_slug, tracked_letters  # noqa: F401 (re-exported)
 from models.signers import Facet, Person, Signature, SignatureEvent
 
 COMPOSITION_KEYS = ("role_category", "administration", "party", "media_affiliation")
@@ -33,17 +47,6 @@ SIGNER_SORTS = {
 
 
 # ---------------------------------------------------------------- letters and snapshots
-
-def letter_by_slug(session: Session, slug: str) -> Letter | None:
-    """The letter with ``slug`` unless it was deleted."""
-    return session.scalar(select(Letter).where(Letter.slug == slug, Letter.deleted_at.is_(None)))
-
-
-def tracked_letters(session: Session) -> Sequence[Letter]:
-    return session.scalars(
-        select(Letter).where(Letter.deleted_at.is_(None)).order_by(Letter.id)
-    ).all()
-
 
 def headline(snapshot: Snapshot | None) -> int | None:
     """The count a reader quotes: the page's own number, else the names listed."""
@@ -359,6 +362,73 @@ def _batch_facets(session: Session, rows: Sequence[Any]) -> dict[int, list[Facet
         for owner in people.get(person_id, ()) if person_id else ():
             found.setdefault(owner, []).append(tuple(cells))
     return found
+
+
+def iter_signer_csv_batches(session: Session, letter_id: int, query: SignerQuery,
+                            keys: Sequence[str], formula_starts: Sequence[str],
+                            batch: int = 5000) -> Iterator[Sequence[Any]]:
+    """Matching signers in order as CSV cells formed in SQL, ``batch`` rows per fetch.
+
+    Each row: ``EXPORT_FIELDS`` minus id with a status after location, times as ISO 8601
+    UTC text, then each key's values and sources joined by "; " (value, id order); text
+    starting with one of ``formula_starts`` gets a leading quote. Core rows only."""
+    dialect = session.get_bind().dialect.name
+    stmt = _ordered(_signer_select(letter_id, query, [Signature.id]), query)
+    removed = stmt.selected_columns.removed.element
+    text_cell = _formula_safe(formula_starts)
+    cells = [Signature.position, *(text_cell(getattr(Signature, name)) for name in
+                                   ("name", "raw", "affiliation", "role", "location")),
+             case((removed, "removed"), else_="listed"),
+             *(_iso_cell(getattr(Signature, name), dialect) for name in EXPORT_TIMES),
+             Signature.person_id]
+    for key in keys:
+        cells += [_joined_facet(expr, key, dialect, text_cell) for expr in _FACET_CELLS]
+    connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    yield from connection.execute(stmt.with_only_columns(*cells)).partitions()
+
+
+def _formula_safe(starts: Sequence[str]) -> Callable[[Any], Any]:
+    def safe(cell: Any) -> Any:
+        return case((func.substr(cell, 1, 1).in_(starts), literal("'", String) + cell),
+                    else_=cell)
+    return safe
+
+
+def _iso_cell(column: Any, dialect: str) -> Any:
+    """A stored UTC time as 2020-02-17T14:05:00Z text, as ``iso_text`` gives it."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    stored = type_coerce(column, String)  # "2020-02-17 14:05:00.000000"
+    return func.substr(stored, 1, 10) + "T" + func.substr(stored, 12, 8) + "Z"
+
+
+_FACET_CELLS = (
+    lambda: Facet.value,
+    lambda: Facet.source + func.coalesce(":" + func.nullif(Facet.source_detail, ""), ""),
+)
+
+
+def _joined_facet(expr: Callable[[], Any], key: str, dialect: str,
+                  text_cell: Callable[[Any], Any]) -> Any:
+    """``text_cell`` of ``expr`` over the signer's live ``key`` facets (its own and its
+    person's), joined by "; " in value, id order; NULL when it has none."""
+    arms = []
+    # SQLite would walk ix_facet_key_value for the ORDER BY, over every signer's facets;
+    # "key || ''" leaves it the owner's (owner, key) index.
+    key_is = (Facet.key + "" if dialect == "sqlite" else Facet.key) == key
+    for owner in (Facet.signature_id == Signature.id, Facet.person_id == Signature.person_id):
+        arms.append(select(expr().label("cell"), Facet.value.label("o"), Facet.id.label("i"))
+                    .where(owner, key_is, Facet.overridden.is_(False)).correlate(Signature))
+    if dialect == "postgresql":
+        found = union_all(*arms).subquery()
+        joined = func.string_agg(found.c.cell, aggregate_order_by(literal("; "),
+                                                                  found.c.o, found.c.i))
+    else:  # SQLite 3.40: no ORDER BY inside an aggregate; group_concat keeps input order
+        ordered = union_all(*arms).order_by("o", "i").subquery()
+        joined = func.group_concat(ordered.c.cell, "; ")
+    # Aggregated once in a subquery: text_cell names its argument three times.
+    once = select(joined.label("cell")).subquery()
+    return select(text_cell(once.c.cell)).scalar_subquery()
 
 
 def _attach_facets(session: Session, rows: list[SignerRow]) -> None:

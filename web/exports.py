@@ -94,33 +94,12 @@ def _signer_fields(row: Sequence[Any]) -> list[Any]:
 
 
 def signer_cells(session: Session, letter_id: int, query: reads.SignerQuery,
-                 keys: list[str]) -> Iterator[list[list[Any]]]:
+                 keys: list[str]) -> Iterator[Sequence[Sequence[Any]]]:
     """Batches of CSV rows in ``signer_columns(keys)`` order, already formula-safe.
 
-    None stays None: csv.writer writes it as an empty cell, as ``safe_cell`` would."""
-    facet_columns = signer_columns(keys)[len(SIGNER_COLUMNS):]
-    blanks = [None] * len(facet_columns)
-    iso = reads.iso_text
-    for rows, facets in reads.iter_signer_batches(session, letter_id, query):
-        batch = []
-        for (_id, position, name, raw, affiliation, role, location, first_seen, last_seen,
-             removed_at, person_id, removed) in rows:
-            cells = [position, _safe(name), _safe(raw), _safe(affiliation), _safe(role),
-                     _safe(location), "removed" if removed else "listed", iso(first_seen),
-                     iso(last_seen), iso(removed_at), person_id]
-            found = facets.get(_id)
-            if found:
-                joined = _joined_facets(found)
-                cells += [_safe(joined.get(column)) for column in facet_columns]
-            else:
-                cells += blanks
-            batch.append(cells)
-        yield batch
-
-
-def _safe(text: str | None) -> str | None:
-    """``csvsafe.safe_cell`` for a text cell: formula-like text gets a leading quote."""
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+    The cells are formed in SQL (``reads.iter_signer_csv_batches``); None is written as an
+    empty cell, as ``safe_cell`` would."""
+    return reads.iter_signer_csv_batches(session, letter_id, query, keys, FORMULA_STARTS)
 
 
 def _joined_facets(facets: Sequence[reads.FacetCells]) -> dict[str, str]:
@@ -179,7 +158,7 @@ def signers_csv(slug: str) -> Response:
 
 
 def _streamed_csv(filename: str, columns: list[str],
-                  batches: Callable[[Session], Iterator[list[list[Any]]]]) -> Response:
+                  batches: Callable[[Session], Iterator[Sequence[Sequence[Any]]]]) -> Response:
     """Stream formula-safe row batches as CSV on a session of its own (see _csv_response)."""
     excel = request.args.get("excel") in {"1", "true", "yes"}
 
@@ -193,7 +172,7 @@ def _streamed_csv(filename: str, columns: list[str],
     return _attachment(Response(stream_with_context(generate()), mimetype="text/csv"), filename)
 
 
-def csv_batches(header: list[str], batches: Iterator[list[list[Any]]], *,
+def csv_batches(header: list[str], batches: Iterator[Sequence[Sequence[Any]]], *,
                 excel: bool = False) -> Iterator[str]:
     """CSV text, one chunk per batch (rows already safe: ``signer_cells``); BOM if ``excel``."""
     buffer = io.StringIO()
@@ -286,7 +265,7 @@ class _counting:
 
     def __iter__(self) -> Iterator[Any]:
         for record in self.records:
-            self.count += len(record) if isinstance(record, list) else 1
+            self.count += 1 if isinstance(record, dict) else len(record)
             yield record
 
 
