@@ -54,7 +54,7 @@
         setField(el, "listed_count", thousands(body.data.listed_count));
         stamp(el);
       })
-      .catch(function () { /* offline: keep the numbers we have */ });
+      .catch(function () { noAnswer(document); });  /* keep the numbers we have */
   }
 
   function refreshIndex(el) {
@@ -71,10 +71,21 @@
         });
         stamp(document);
       })
-      .catch(function () { /* offline: keep the numbers we have */ });
+      .catch(function () { noAnswer(document); });  /* keep the numbers we have */
+  }
+
+  function noAnswer(root) {
+    root.querySelectorAll(".updated").forEach(function (el) {
+      if (el.textContent.indexOf("no answer") < 0) {
+        el.textContent += " (no answer since; retrying)";
+      }
+    });
   }
 
   function startLive() {
+    if (document.querySelector("[data-live-letter], [data-live-index]")) {
+      stamp(document);  // the page itself is the first answer from the server
+    }
     document.querySelectorAll("[data-live-letter]").forEach(function (el) {
       window.setInterval(function () { refreshLetter(el); }, POLL_MS);
     });
@@ -87,5 +98,6 @@
     localiseTimes(document);
     startLive();
   });
-  window.Signwatch = { localiseTimes: localiseTimes, refreshLetter: refreshLetter };
+  window.Signwatch = { localiseTimes: localiseTimes, refreshLetter: refreshLetter,
+                       refreshIndex: refreshIndex };
 })();
