@@ -42,8 +42,3 @@ def _judge(label: str, before: int | None, now: int | None, drop_share: float) -
     if before - now > drop_share * before:
         return f"the {label} dropped by {before - now:,} of {before:,} (over {drop_share:.0%})"
     return None
-
-
-def same_counts(a: Counts, b: Counts) -> bool:
-    """Whether two observations say the same thing (count, list size and list content)."""
-    return a == b

@@ -125,10 +125,6 @@ class Poller:
         page = page_from_scrape(scraped)
         return self.record(state.id, page, observed_at=started, duration_ms=_ms_since(timer))
 
-    def poll_many(self, letter_ids: Sequence[int]) -> list[PollResult]:
-        """Poll each letter in turn (the scheduler adds concurrency around poll())."""
-        return [self.poll(letter_id) for letter_id in letter_ids]
-
     def _state(self, letter_id: int) -> LetterState:
         with self.sessions() as session:
             letter = session.get_one(Letter, letter_id)
