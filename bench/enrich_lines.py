@@ -30,23 +30,13 @@ from enrich.facets import facets_for_line  # noqa: E402
 from enrich.lines import parse_signer_line  # noqa: E402
 from enrich.roles import load_rules  # noqa: E402
 from scrapers.detect import parse_page  # noqa: E402
+from tests.test_enrichment_scale import tail  # noqa: E402  (the same generated lines)
 
 RMS = ROOT / "tests/fixtures/rms_open_letter_2021_gitsnapshots/index.md__2827__9cc2b97da2.md"
 TODAY = date(2026, 3, 1)
-ROLES = ("former Assistant U.S. Attorney", "Trial Attorney", "Special Agent, FBI",
-         "Deputy Assistant Attorney General", "Immigration Judge", "Paralegal",
-         "Section Chief", "Senior Counsel")
-OFFICES = ("Southern District of New York", "Civil Rights Division", "Tax Division",
-           "District of Arizona", "Antitrust Division")
-ADMINS = ("", " (Clinton, Bush II)", " (Obama)", " (Bush)", " (Obama, Trump)")
-
-
 def generated_line(i: int) -> str:
     """A synthetic DOJ-alumni line: name, role, office, years, administrations (varied)."""
-    start = 1975 + i % 43
-    years = "" if i % 11 == 0 else f", {start}-{start + 1 + i % 13}"
-    return (f"Signer{i:06d} Generated, {ROLES[i % len(ROLES)]}, "
-            f"{OFFICES[i % len(OFFICES)]}{years}{ADMINS[i % 5]}")
+    return f"Signer{i:06d} Generated, {tail(i)}"
 
 
 def rms_lines() -> list[str]:

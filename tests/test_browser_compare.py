@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from tests.test_browser_letter import CHROMIUM, require_chromium
+from tests.browser import chromium_page, served
 
 pytestmark = pytest.mark.browser
 
@@ -18,30 +16,14 @@ pytestmark = pytest.mark.browser
 def demo_url(app: Flask, runner) -> Iterator[str]:
     """The app on a loopback port with the five real demo letters loaded."""
     assert runner.invoke(args=["demo"]).exit_code == 0
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
 def tab(demo_url: str):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.problems = []
-        page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
-        page.on("pageerror", lambda e: page.problems.append(str(e)))
+    with chromium_page() as page:
         yield page
-        browser.close()
 
 
 def test_browser_compare_overlays_two_real_letters(tab, demo_url) -> None:

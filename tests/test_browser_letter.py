@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,25 +9,15 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from models import Signature
+from tests.browser import chromium_page, served
 from tests.test_web_fixtures import MOZILLA_SLUG, build_mozilla_letter
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 HOSTILE = "<script>alert(1)</script>"
 
 pytestmark = pytest.mark.browser
-
-
-def require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = f"!!! {CHROMIUM} is missing: browser tests NOT run (apt-get install chromium) !!!"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture
@@ -40,31 +28,14 @@ def live_url(app: Flask, session: Session) -> Iterator[str]:
         at = datetime(2023, 11, 2, 23, 9, 59, tzinfo=UTC)
         session.add(Signature(letter_id=letter.id, name_key="hostile", name=HOSTILE,
                               raw=HOSTILE, position=999, first_seen_at=at, last_seen_at=at))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture
 def page(live_url: str):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking"])
-        tab = browser.new_page(viewport={"width": 1200, "height": 900})
-        tab.problems = []  # console errors, page errors and dialogs seen by the test
-        tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
-        tab.on("pageerror", lambda e: tab.problems.append(str(e)))
-        tab.on("dialog", lambda d: (tab.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    with chromium_page() as tab:
         yield tab
-        browser.close()
 
 
 def test_browser_letter_page_draws_chart_and_composition(page, live_url) -> None:
