@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from enrich.administrations import (
     BY_KEY,
@@ -162,6 +162,15 @@ def facets_for_line(
         + role_facts
         + list(_service_facts(service, today, public_service or parsed.office is not None))
     )
+
+
+def facet_inputs(parsed: ParsedLine) -> tuple[Any, ...]:
+    """The fields ``facets_for_line`` reads: lines equal in these get the same facets.
+
+    The name is not one of them, so signers printing the same text after it share facets."""
+    return (parsed.role, parsed.office, parsed.affiliation, parsed.party, parsed.years_served,
+            tuple(parsed.administrations_printed), tuple(parsed.administrations_ambiguous),
+            parsed.served_from, parsed.served_to, parsed.open_ended)
 
 
 @lru_cache(maxsize=8192)  # many signers share their years and administrations

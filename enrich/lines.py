@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from enrich.names import clean_display_name, name_key
 from enrich.service import ServiceInfo, extract_service
@@ -226,19 +227,18 @@ def parse_signer_line(raw: str) -> ParsedLine:
         name, rest = cited_name, text.strip(" ,;:-–—\t")
     else:
         name, rest = _split_name(text)
+    return ParsedLine(name, *_read_rest(rest), rest or None, truncated)
+
+
+@lru_cache(maxsize=4096)  # signers of one letter often print the same text after their name
+def _read_rest(rest: str) -> tuple[Any, ...]:
+    """The ``ParsedLine`` fields from ``role`` to ``party`` that the text after a name gives."""
     rest_wo_party, party, seat = _take_party(rest)
     service = extract_service(rest_wo_party)
     role, office, affiliation = _classified(service.remainder)
-    return ParsedLine(
-        name=name,
-        role=role,
-        office=office or seat,
-        affiliation=affiliation,
-        party=party,
-        rest=rest or None,
-        truncated=truncated,
-        **_from_service(service),  # type: ignore[arg-type]
-    )
+    return (role, office or seat, service.years_served, service.served_from, service.served_to,
+            service.open_ended, service.administrations, service.ambiguous_administrations,
+            affiliation, party)
 
 
 _FIELD_ALIASES = {

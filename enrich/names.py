@@ -48,6 +48,9 @@ _INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # exactly Unicode category Cc
 _LEADING_JUNK = re.compile(r"^(?:[\s\-*•·–—#>]|\d{1,6}[.)](?=\s))+")
 _TRAILING_JUNK = re.compile(r"[\s,;:\-–—*•·]+$")
+# First and last characters those two can match (after whitespace is collapsed), digits aside.
+_JUNK_STARTS = frozenset("-*•·–—#>")
+_JUNK_ENDS = frozenset(",;:-–—*•·")
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class NameParts:
 
 def _strip_marks(text: str) -> str:
     if text.isascii():  # fast path: ASCII has no marks, and its only "C" characters are Cc
-        return _CONTROL.sub("", text)
+        return text if text.isprintable() else _CONTROL.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(
         ch for ch in decomposed
@@ -80,12 +83,20 @@ def _trim_titles(words: list[str]) -> list[str]:
     return words
 
 
+# The regular expressions below run only when the text holds a character they act on: most
+# names hold none, and a list of 100,000 signers is keyed on every poll that changes it.
 def name_key(name: str) -> str:
     """The normalised key used to match a signer across polls and letters (see module doc)."""
-    text = _BRACKETED.sub(" ", clean_display_name(name))
+    text = clean_display_name(name)
+    if "(" in text or "[" in text or '"' in text or "“" in text:
+        text = _BRACKETED.sub(" ", text)
     text = _strip_marks(text).casefold()
-    text = _NOT_WORD.sub(" ", _DELETED.sub("", text))
-    return " ".join(_trim_titles(text.split()))
+    if "." in text or "'" in text or "’" in text or "ʼ" in text or "`" in text:
+        text = _DELETED.sub("", text)
+    words = text.split()
+    if not "".join(words).isalnum():  # str.isalnum is exactly \w without "_"
+        words = _NOT_WORD.sub(" ", text).split()
+    return " ".join(_trim_titles(words))
 
 
 def clean_display_name(name: str) -> str:
@@ -93,12 +104,17 @@ def clean_display_name(name: str) -> str:
     text = name[: MAX_NAME_CHARS * 4]
     if "<" in text:
         text = _TAG.sub(" ", text)
-    text = html.unescape(text)
+    if "&" in text:
+        text = html.unescape(text)
     if not text.isascii():  # NFC and the invisible characters concern non-ASCII text only
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    text = _CONTROL.sub(" ", text)
+    if not text.isprintable():  # a control character (category Cc) is never printable
+        text = _CONTROL.sub(" ", text)
     text = " ".join(text.split())
-    text = _TRAILING_JUNK.sub("", _LEADING_JUNK.sub("", text))
+    if text[:1] in _JUNK_STARTS or text[:1].isdecimal():
+        text = _LEADING_JUNK.sub("", text)
+    if text[-1:] in _JUNK_ENDS:
+        text = _TRAILING_JUNK.sub("", text)
     return text[:MAX_NAME_CHARS].strip()
 
 

@@ -1,7 +1,8 @@
 """Machine facets of signatures: parse each signer line and store what it supports.
 
 ``write_signature_facets`` runs inside a poll's transaction for the signatures the poll added
-(``SignerDiff.added``): lines with CSV columns (``Signature.extra``) go through
+(``SignerDiff.added``; ``write_new_signature_facets`` when the poll still holds their rows):
+lines with CSV columns (``Signature.extra``) go through
 ``enrich.lines.parse_fields``, printed lines through ``parse_signer_line``; every
 ``enrich.facets.FacetValue`` becomes one Facet row (sources printed, rule, derived).
 ``reenrich_letter`` rewrites those machine facets when the role rules change; roster and
@@ -12,7 +13,8 @@ Every function takes the session first and never commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -23,11 +25,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
-from enrich.facets import FacetValue, facets_for_line
+from enrich.facets import FacetValue, facet_inputs, facets_for_line
 from enrich.lines import ParsedLine, parse_fields, parse_signer_line
 from enrich.roles import RoleRules, load_rules
 from models.base import utcnow
-from models.bulk import insert_rows
+from models.bulk import insert_tuples
 from models.letters import Letter
 from models.signers import Facet, Signature
 
@@ -36,9 +38,11 @@ READ_CHUNK = 900  # ids per IN (...): under SQLite's bound-parameter limit
 WRITE_CHUNK = 5000  # facet rows per executemany
 KEY_MAX, VALUE_MAX, DETAIL_MAX = 60, 500, 500
 ANALYZE_AFTER_ROWS = 50_000
+MEMO_ENTRIES = 4096  # distinct facet inputs remembered per call
 
 _SIGNATURE_FIELDS = (Signature.id, Signature.name, Signature.raw, Signature.role,
                      Signature.affiliation, Signature.extra)
+FACET_COLUMNS = ("signature_id", "key", "value", "source", "source_detail")
 
 
 def rules_for(config: Mapping[str, Any]) -> RoleRules:
@@ -65,20 +69,41 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def facet_rows(signature_id: int, facts: Sequence[FacetValue],
-               now: datetime) -> list[dict[str, Any]]:
-    """Insert values for one signature's facets, without repeats, cut to the column sizes."""
-    rows, seen = [], set()
+def facet_rows(signature_id: int, facts: Sequence[FacetValue]) -> list[tuple[Any, ...]]:
+    """Facet rows (``FACET_COLUMNS``) for one signature, without repeats, cut to size.
+
+    Machine facets are written with ``created_at`` now and ``overridden`` false."""
+    return [(signature_id, *cut) for cut in _cut_facts(facts)]
+
+
+def _cut_facts(facts: Sequence[FacetValue]) -> list[tuple[str, str, str, str | None]]:
+    """(key, value, source, detail) of each fact, without repeats, cut to the column sizes."""
+    cuts, seen = [], set()
     for fact in facts:
         key, value, detail = fact.key[:KEY_MAX], fact.value[:VALUE_MAX], fact.source_detail
         identity = (key, value, fact.source)
         if identity in seen or not value.strip():
             continue
         seen.add(identity)
-        rows.append({"signature_id": signature_id, "key": key, "value": value,
-                     "source": fact.source, "source_detail": detail and detail[:DETAIL_MAX],
-                     "created_at": now, "overridden": False})
-    return rows
+        cuts.append((key, value, fact.source, detail and detail[:DETAIL_MAX]))
+    return cuts
+
+
+def _facet_rows_memo(rules: RoleRules,
+                     today: date) -> Callable[[int, ParsedLine], list[tuple[Any, ...]]]:
+    """``facet_rows`` of ``facets_for_line``, remembering lines that share their facets."""
+    memo: dict[tuple[Any, ...], list[tuple[str, str, str, str | None]]] = {}
+
+    def rows_of(signature_id: int, parsed: ParsedLine) -> list[tuple[Any, ...]]:
+        inputs = facet_inputs(parsed)
+        cuts = memo.get(inputs)
+        if cuts is None:
+            if len(memo) >= MEMO_ENTRIES:
+                memo.clear()
+            cuts = memo[inputs] = _cut_facts(facets_for_line(parsed, rules, today))
+        return [(signature_id, *cut) for cut in cuts]
+
+    return rows_of
 
 
 def write_signature_facets(session: Session, signature_ids: Sequence[int], *,
@@ -86,16 +111,37 @@ def write_signature_facets(session: Session, signature_ids: Sequence[int], *,
     """Parse the given signatures and store their machine facets; returns rows written.
 
     Signatures that have machine facets already are left alone, so a second call is a no-op."""
-    pending: list[dict[str, Any]] = []
-    written, now = 0, utcnow()
-    for row in _signature_rows(session, signature_ids):
-        signature_id, *fields = row
-        parsed = parsed_signature(*fields)
-        pending += facet_rows(signature_id, facets_for_line(parsed, rules, today), now)
+    return _write_facets(session, _signature_rows(session, signature_ids), rules, today)
+
+
+def write_new_signature_facets(session: Session, signatures: Iterable[Sequence[Any]], *,
+                               rules: RoleRules, today: date) -> int:
+    """``write_signature_facets`` for signatures this transaction has just inserted.
+
+    ``signatures`` are (id, name, raw, role, affiliation, extra) as stored, in id order: none
+    has facets yet, so nothing is read back."""
+    return _write_facets(session, ((sid, name, raw, role, affiliation, _as_stored(extra))
+                                   for sid, name, raw, role, affiliation, extra in signatures),
+                         rules, today)
+
+
+def _as_stored(extra: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """``extra`` as the JSON column gives it back (text columns already are)."""
+    if not extra or all(type(k) is str and type(v) is str for k, v in extra.items()):
+        return extra or None
+    return json.loads(json.dumps(extra))
+
+
+def _write_facets(session: Session, signatures: Iterable[Sequence[Any]], rules: RoleRules,
+                  today: date) -> int:
+    pending: list[tuple[Any, ...]] = []
+    written, now, rows_of = 0, utcnow(), _facet_rows_memo(rules, today)
+    for signature_id, *fields in signatures:
+        pending += rows_of(signature_id, parsed_signature(*fields))
         if len(pending) >= WRITE_CHUNK:
-            written += _insert_facets(session, pending)
+            written += _insert_facets(session, pending, now)
             pending = []
-    written += _insert_facets(session, pending)
+    written += _insert_facets(session, pending, now)
     if written >= ANALYZE_AFTER_ROWS:
         _refresh_statistics(session)
     return written
@@ -120,8 +166,9 @@ def _signature_rows(session: Session, ids: Sequence[int]) -> Iterator[tuple[Any,
             Signature.id.in_(chunk), Signature.id.not_in(done)).order_by(Signature.id))
 
 
-def _insert_facets(session: Session, rows: list[dict[str, Any]]) -> int:
-    return insert_rows(session, Facet.__table__, rows)
+def _insert_facets(session: Session, rows: list[tuple[Any, ...]], now: datetime) -> int:
+    return insert_tuples(session, Facet.__table__, FACET_COLUMNS, rows,
+                         {"created_at": now, "overridden": False})
 
 
 def reenrich_letter(session: Session, letter_id: int, rules: RoleRules, today: date) -> int:

@@ -101,8 +101,14 @@ def signer_from_item(item: str) -> Signer | None:
     raw = collapse_ws(item)
     if not raw or has_template_markup(raw):
         return None
-    name, affiliation = split_name_affiliation(plain_text(raw))
+    text = plain_text(raw) if _may_hold_markup(raw) else raw  # raw is plain text already
+    name, affiliation = split_name_affiliation(text)
     return Signer(raw=raw, name=name or raw, affiliation=affiliation)
+
+
+def _may_hold_markup(text: str) -> bool:
+    """Whether ``plain_text`` could change ``text`` beyond collapsing its whitespace."""
+    return "[" in text or "*" in text or "_" in text or "`" in text
 
 
 def prose_count(lines: list[str]) -> int | None:
