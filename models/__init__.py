@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models and the queries over them. Helpers take a session and never commit."""
 
 from models.base import Base, UTCDateTime, utcnow
-from models.letters import Archive, Letter, PollLog, Snapshot
+from models.letters import Archive, Letter, PollLog, Snapshot, SnapshotPage
 from models.rosters import Roster, RosterEntry, RosterMatch
 from models.signers import AuditLog, Facet, Person, Signature, SignatureEvent
 from models.users import User
@@ -20,6 +20,7 @@ __all__ = [
     "Signature",
     "SignatureEvent",
     "Snapshot",
+    "SnapshotPage",
     "UTCDateTime",
     "User",
     "utcnow",

@@ -100,12 +100,30 @@ class Snapshot(Base):
 
     letter: Mapped[Letter] = relationship(back_populates="snapshots")
     archive: Mapped[Archive | None] = relationship()
+    more_pages: Mapped[list[SnapshotPage]] = relationship(
+        order_by="SnapshotPage.page_no", cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
         UniqueConstraint("letter_id", "observed_at"),
         CheckConstraint("status IN ('ok', 'suspect', 'rejected')", name="status_known"),
         Index("ix_snapshot_letter_status_observed", "letter_id", "status", "observed_at"),
     )
+
+
+class SnapshotPage(Base):
+    """Page 2, 3, ... of a paginated list as read for a snapshot (page 1 is its archive)."""
+
+    __tablename__ = "snapshot_page"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshot.id", ondelete="CASCADE"), primary_key=True)
+    page_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    archive_sha256: Mapped[str] = mapped_column(ForeignKey("archive.sha256"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+
+    archive: Mapped[Archive] = relationship()
+
+    __table_args__ = (CheckConstraint("page_no >= 2", name="after_first"),)
 
 
 class PollLog(Base):

@@ -22,6 +22,7 @@ class Scraped:
     result: ScrapeResult | None
     pages: int = 1
     empty_reason: str | None = None
+    more: tuple[FetchResult, ...] = ()  # pages 2, 3, ... as fetched, for the archive
 
 
 def scrape(fetcher: Fetcher, url: str, *, kind: str = "auto",
@@ -45,16 +46,17 @@ def scrape(fetcher: Fetcher, url: str, *, kind: str = "auto",
 def follow_pages(fetcher: Fetcher, first: FetchResult, result: ScrapeResult,
                  options: Mapping[str, Any], max_pages: int) -> Scraped:
     """Append the signers of each next page (same adapter) until none, a loop, or the cap."""
-    seen, pages, signers = {first.final_url}, 1, list(result.signers)
+    seen, more, signers = {first.final_url}, [], list(result.signers)
     next_url = result.next_page_url
-    while next_url and next_url not in seen and pages < max_pages:
+    while next_url and next_url not in seen and len(more) + 1 < max_pages:
         seen.add(next_url)
         page = fetcher.fetch(next_url)
         parsed = parse_page(page.body, page.final_url, page.content_type, result.kind, options)
         signers.extend(parsed.signers)
-        pages += 1
+        more.append(page)
         next_url = parsed.next_page_url
-    return Scraped(first, replace(result, signers=tuple(signers), next_page_url=None), pages)
+    return Scraped(first, replace(result, signers=tuple(signers), next_page_url=None),
+                   1 + len(more), more=tuple(more))
 
 
 def preview_url(url: str, kind: str = "auto", options: Mapping[str, Any] | None = None,

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from models import Base
 from models.db import make_engine
-from models.migrate import downgrade, upgrade
+from models.migrate import alembic_config, downgrade, upgrade
 from tests.conftest import on_postgres
 
 
@@ -63,7 +64,9 @@ def test_db_commands_report_the_revision(empty_engine: Engine) -> None:
                       "SECRET_KEY": "t"})
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(args=["db", "current"]).stdout.strip() == "0001"
+    head = ScriptDirectory.from_config(alembic_config(empty_engine)).get_current_head()
+    assert head == "0002"
+    assert runner.invoke(args=["db", "current"]).stdout.strip() == head
     down = runner.invoke(args=["db", "downgrade", "base"])
     assert down.exit_code == 0 and "database at base" in down.stdout
     assert "empty database" in runner.invoke(args=["db", "current"]).stdout

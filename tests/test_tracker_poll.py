@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from werkzeug import Request, Response
 
 from enrich.names import name_key
-from models import Letter, PollLog, Signature, SignatureEvent, Snapshot
+from models import Archive, Letter, PollLog, Signature, SignatureEvent, Snapshot
 from models.history import signer_keys_as_of
 from scrapers.detect import parse_page
 from tests.tracking import RMS_SNAPSHOTS, Page, SteppingClock, add_letter, make_poller
@@ -65,6 +65,18 @@ def test_poll_first_poll_records_snapshot_and_signers(app, session, letter_url, 
     letter = session.get(Letter, letter_id)
     assert letter.detected_kind == "markdown"
     assert letter.title == letter_url  # the Markdown names no title: the URL stays
+
+
+def test_poll_same_list_in_new_bytes_archives_nothing(app, session, page, letter_url,
+                                                      clock) -> None:
+    letter_id = add_letter(app, letter_url)
+    poller = make_poller(app, clock)
+    poller.poll(letter_id)
+    for n in range(3):  # a page that prints the time it was served: new bytes, same list
+        page.serve(RMS_SNAPSHOTS[0].read_bytes() + f"\n<!-- served {n} -->\n".encode())
+        assert poller.poll(letter_id).outcome == "unchanged"
+    assert count(session, Archive) == 1
+    assert count(session, Snapshot) == 1
 
 
 def test_poll_unchanged_adds_no_snapshot_rows(app, session, letter_url, clock) -> None:

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from enrich.names import name_key
 from enrich.roles import RoleRules
-from models import history
-from models.letters import Letter, Snapshot
+from models import history, pollstate
+from models.letters import Letter, Snapshot, SnapshotPage
 from models.rosters import Roster
 from models.signers import Signature
 from scrapers.base import ScrapeResult
@@ -79,6 +79,21 @@ class Page:
     etag: str | None = None
     last_modified: str | None = None
     empty_reason: str | None = None
+    more: tuple[PageCopy, ...] = ()  # pages 2, 3, ... of a paginated list
+
+    @property
+    def pages(self) -> int:
+        return 1 + len(self.more)
+
+
+@dataclass(frozen=True)
+class PageCopy:
+    """The bytes of one more page of a list, to archive beside the first."""
+
+    url: str
+    body: bytes
+    content_type: str | None
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,7 @@ class LetterState:
     etag: str | None
     last_modified: str | None
     content_sha256: str | None
+    poll_interval_s: int
 
 
 def utcnow() -> datetime:
@@ -104,6 +120,7 @@ class Poller:
                  settings: PollSettings | None = None, *,
                  clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None):
         self.sessions = sessions
+        self.engine: Engine = sessions.kw["bind"]
         self.fetcher = fetcher
         self.settings = settings or PollSettings()
         self.clock = clock
@@ -126,15 +143,15 @@ class Poller:
         return self.record(state.id, page, observed_at=started, duration_ms=_ms_since(timer))
 
     def _state(self, letter_id: int) -> LetterState:
-        with self.sessions() as session:
-            letter = session.get_one(Letter, letter_id)
-            state = LetterState(letter.id, letter.slug, letter.url, letter.kind,
-                                dict(letter.options or {}), letter.etag, letter.last_modified,
-                                letter.content_sha256)
-            if history.has_pending_suspect(session, letter.id):
-                # A suspect change is confirmed by re-reading the page, not by a 304.
-                state = replace(state, etag=None, last_modified=None, content_sha256=None)
-            return state
+        with self.engine.connect() as connection:
+            row = pollstate.poll_state(connection, letter_id)
+        state = LetterState(row.id, row.slug, row.url, row.kind, dict(row.options or {}),
+                            row.etag, row.last_modified, row.content_sha256,
+                            row.poll_interval_s)
+        if row.pending_suspect:
+            # A suspect change is confirmed by re-reading the page, not by a 304.
+            state = replace(state, etag=None, last_modified=None, content_sha256=None)
+        return state
 
     def record(self, letter_id: int, page: Page, *, observed_at: datetime,
                duration_ms: int = 0) -> PollResult:
@@ -143,6 +160,8 @@ class Poller:
             letter = _locked_letter(session, letter_id)
             recorder = _Recorder(session, letter, page, observed_at, self.settings)
             result = recorder.run()
+            if page.more and result.snapshot_id is not None:
+                _archive_more_pages(session, result.snapshot_id, page, observed_at)
             if result.snapshot_id is None:
                 self._note_failure(letter, NoSignersFound(result.error or "nothing found"),
                                    observed_at)
@@ -172,20 +191,21 @@ class Poller:
 
     def _record_unchanged(self, state: LetterState, scraped: Scraped, started: datetime,
                           duration_ms: int) -> PollResult:
-        with self.sessions() as session, session.begin():
-            letter = _locked_letter(session, state.id)
-            latest = history.latest_snapshot(session, letter.id)
-            result = PollResult(letter.slug, "unchanged", http_status=scraped.fetch.status_code)
-            if latest is not None:
-                result = _reconfirm(letter, latest, started)
-            self._after_success(letter, None, started)
-            letter.etag = scraped.fetch.etag or letter.etag
-            letter.last_modified = scraped.fetch.last_modified or letter.last_modified
-            history.write_poll_log(session, letter_id=letter.id, started_at=started,
+        status = scraped.fetch.status_code
+        # Plain rows in Core: this is most polls, and the ORM's unit of work doubled its cost.
+        with self.engine.begin() as connection:
+            pollstate.mark_unchanged(
+                connection, state.id, at=started,
+                next_due_at=self.clock() + self._interval(state.poll_interval_s),
+                etag=scraped.fetch.etag, last_modified=scraped.fetch.last_modified)
+            latest = pollstate.reconfirm_latest(connection, state.id, started)
+            history.write_poll_log(connection, letter_id=state.id, started_at=started,
                                    duration_ms=duration_ms, outcome="unchanged",
-                                   http_status=scraped.fetch.status_code,
-                                   keep=self.settings.poll_log_keep)
-            return result
+                                   http_status=status, keep=self.settings.poll_log_keep)
+        if latest is None:
+            return PollResult(state.slug, "unchanged", http_status=status)
+        return PollResult(state.slug, "unchanged", latest.reported_count, latest.listed_count,
+                          delta=0, snapshot_id=latest.id)
 
     def _record_failure(self, state: LetterState, exc: SignwatchScrapeError, started: datetime,
                         duration_ms: int) -> PollResult:
@@ -210,7 +230,7 @@ class Poller:
         letter.consecutive_failures = 0
         letter.last_error = None
         letter.last_polled_at = max(at, letter.last_polled_at or at)
-        letter.next_due_at = self.clock() + self._interval(letter)
+        letter.next_due_at = self.clock() + self._interval(letter.poll_interval_s)
         if page is None:
             letter.last_outcome = "ok"
             return
@@ -218,12 +238,15 @@ class Poller:
         letter.last_http_status = page.http_status
         letter.etag, letter.last_modified = page.etag, page.last_modified
         letter.content_sha256 = page.sha256
+        if page.pages > 1:
+            # The first page's validators say nothing of the others: read them all each time.
+            letter.etag = letter.last_modified = letter.content_sha256 = None
         if page.result is not None:
             _learn_from_page(letter, page.result)
 
-    def _interval(self, letter: Letter) -> timedelta:
+    def _interval(self, poll_interval_s: int) -> timedelta:
         spread = 1 + self.rng.uniform(-self.settings.jitter, self.settings.jitter)
-        return timedelta(seconds=letter.poll_interval_s * spread)
+        return timedelta(seconds=poll_interval_s * spread)
 
     def _backoff(self, letter: Letter, exc: SignwatchScrapeError) -> timedelta:
         """Exponential backoff with jitter after failures, at least any Retry-After."""
@@ -240,7 +263,23 @@ def page_from_scrape(scraped: Scraped) -> Page:
     return Page(body=fetch.body, url=fetch.final_url, content_type=fetch.content_type,
                 sha256=sha, result=scraped.result, http_status=fetch.status_code,
                 etag=fetch.etag, last_modified=fetch.last_modified,
-                empty_reason=scraped.empty_reason)
+                empty_reason=scraped.empty_reason,
+                more=tuple(PageCopy(more.final_url, more.body, more.content_type,
+                                    more.sha256 or hashlib.sha256(more.body).hexdigest())
+                           for more in scraped.more))
+
+
+def _archive_more_pages(session: Session, snapshot_id: int, page: Page,
+                        at: datetime) -> None:
+    """Archive pages 2, 3, ... for a snapshot read from this very first page, once."""
+    snapshot = session.get_one(Snapshot, snapshot_id)
+    if snapshot.archive_sha256 != page.sha256 or snapshot.more_pages:
+        return
+    for number, copy in enumerate(page.more, start=2):
+        history.store_archive(session, sha256=copy.sha256, body=copy.body, url=copy.url,
+                              content_type=copy.content_type, now=at)
+        snapshot.more_pages.append(SnapshotPage(page_no=number, archive_sha256=copy.sha256,
+                                                url=copy.url))
 
 
 def _learn_from_page(letter: Letter, result: ScrapeResult) -> None:
@@ -252,26 +291,38 @@ def _learn_from_page(letter: Letter, result: ScrapeResult) -> None:
 
 
 def confirm_suspect(session: Session, snapshot: Snapshot, rules: RoleRules | None) -> None:
-    """An editor confirmed a suspect snapshot: apply the list its archived page shows.
+    """An editor confirmed a suspect snapshot: apply the list its archived pages show.
 
-    The list is read again from the archived bytes (the first page only, for paginated
-    letters); the caller's transaction holds the status change and the list together."""
-    from scrapers.detect import parse_page
+    The list is read again from the archived bytes of every page; the caller's transaction
+    holds the status change and the list together."""
     from scrapers.errors import ParseError
 
     letter = session.get_one(Letter, snapshot.letter_id)
     if snapshot.listed_count is None or snapshot.archive is None:
         return
-    body = history.archived_body(snapshot.archive)
     try:
-        result = parse_page(body, snapshot.source_url or letter.url,
-                            snapshot.archive.content_type, letter.kind, letter.options or {})
-        rows = signer_rows(result)
+        rows = signer_rows(parse_archived(snapshot, letter))
     except ParseError:
         rows = []  # the page showed nothing: confirming it means the list is now empty
     diff = history.apply_signer_list(session, letter, snapshot, rows)
     if diff.added and rules is not None:
         enrich_new_signers(session, diff.added, rules, snapshot.observed_at)
+
+
+def parse_archived(snapshot: Snapshot, letter: Letter) -> ScrapeResult:
+    """What the snapshot's archived pages show, page 1 then 2, 3, ... as when it was read."""
+    from scrapers.detect import parse_page
+
+    options = letter.options or {}
+    first = snapshot.archive
+    assert first is not None
+    result = parse_page(history.archived_body(first), snapshot.source_url or letter.url,
+                        first.content_type, letter.kind, options)
+    signers = list(result.signers)
+    for more in snapshot.more_pages:
+        signers += parse_page(history.archived_body(more.archive), more.url,
+                              more.archive.content_type, result.kind, options).signers
+    return replace(result, signers=tuple(signers), next_page_url=None)
 
 
 def poll_letter_by_id(app: Any, letter_id: int) -> PollResult:
@@ -293,15 +344,14 @@ def _ms_since(start: float) -> int:
 def signer_rows(result: ScrapeResult) -> list[history.SignerRow]:
     """The parsed list keyed for matching: name key plus occurrence where names repeat."""
     rows, seen = [], {}
+    make = history.SignerRow._make  # the fastest way to build a named tuple
     for position, signer in enumerate(result.signers, start=1):
         key = _key_for(signer.name, signer.raw)
-        seen[key] = seen.get(key, 0) + 1
-        rows.append(history.SignerRow(
-            name_key=key, occurrence=seen[key], position=position, name=signer.name[:500],
-            raw=signer.raw[:10_000], affiliation=signer.affiliation, role=signer.role,
-            location=(signer.location or None) and signer.location[:500],
-            extra=dict(signer.extra) or None,
-        ))
+        occurrence = seen[key] = seen.get(key, 0) + 1
+        location = signer.location
+        rows.append(make((key, occurrence, position, signer.name[:500], signer.raw[:10_000],
+                          signer.affiliation, signer.role, location[:500] if location else None,
+                          dict(signer.extra) if signer.extra else None)))
     return rows
 
 
@@ -322,27 +372,35 @@ def counts_of(snapshot: Snapshot) -> Counts:
     return Counts(snapshot.reported_count, snapshot.listed_count, snapshot.list_sha256)
 
 
-def _reconfirm(letter: Letter, latest: Snapshot, at: datetime) -> PollResult:
-    """An unchanged page confirms the trusted snapshot again: no new row."""
-    history.confirm_snapshot(latest, at)
-    return PollResult(letter.slug, "unchanged", latest.reported_count, latest.listed_count,
-                      delta=0, snapshot_id=latest.id)
-
-
 def enrich_new_signers(session: Session, signature_ids: list[int], rules: RoleRules,
-                       at: datetime) -> None:
-    """Facets for new signatures, and roster matches for the people they brought."""
-    from tracker.enrichment import write_signature_facets
+                       at: datetime, *, diff: history.SignerDiff | None = None) -> None:
+    """Facets for new signatures, and roster matches for the people they brought.
+
+    Given the ``diff`` that added them (``diff.added == signature_ids``), their rows and
+    people come from it instead of being read back."""
+    from tracker.enrichment import write_new_signature_facets, write_signature_facets
     from tracker.rosters import match_new_persons
 
-    write_signature_facets(session, signature_ids, rules=rules, today=at.date())
+    if diff is None:
+        write_signature_facets(session, signature_ids, rules=rules, today=at.date())
+    else:
+        write_new_signature_facets(session, (
+            (sig_id, row.name, row.raw, row.role, row.affiliation, row.extra)
+            for sig_id, row in zip(signature_ids, diff.added_rows, strict=True)),
+            rules=rules, today=at.date())
     if session.scalar(select(Roster.id).limit(1)) is None:
         return
-    person_ids: set[int] = set()
+    person_ids = set(diff.added_person_ids if diff is not None
+                     else _person_ids(session, signature_ids))
+    match_new_persons(session, sorted(pid for pid in person_ids if pid is not None))
+
+
+def _person_ids(session: Session, signature_ids: list[int]) -> set[int | None]:
+    person_ids: set[int | None] = set()
     for start in range(0, len(signature_ids), history.CHUNK):
         person_ids.update(session.scalars(select(Signature.person_id).where(
             Signature.id.in_(signature_ids[start:start + history.CHUNK]))))
-    match_new_persons(session, sorted(pid for pid in person_ids if pid is not None))
+    return person_ids
 
 
 class _Recorder:
@@ -363,8 +421,6 @@ class _Recorder:
 
     def run(self) -> PollResult:
         page = self.page
-        history.store_archive(self.session, sha256=page.sha256, body=page.body, url=page.url,
-                              content_type=page.content_type, now=self.at)
         trusted = history.latest_snapshot(self.session, self.letter.id)
         if trusted is None and self.counts.reported is None and not self.counts.listed:
             return PollResult(self.letter.slug, NoSignersFound.outcome,
@@ -391,7 +447,11 @@ class _Recorder:
 
     def _insert_snapshot(self, trusted: Snapshot | None, status: str,
                          reason: str | None) -> Snapshot:
-        result = self.page.result
+        page, result = self.page, self.page.result
+        # Archived with the snapshot that cites it: bytes that only confirm an older
+        # snapshot (a page printing the time it was served) would be kept for nothing.
+        history.store_archive(self.session, sha256=page.sha256, body=page.body, url=page.url,
+                              content_type=page.content_type, now=self.at)
         fingerprint = result.fingerprint if result else None
         changed = bool(trusted and trusted.fingerprint and fingerprint
                        and trusted.fingerprint != fingerprint)
@@ -426,7 +486,7 @@ class _Recorder:
         diff = history.apply_signer_list(self.session, self.letter, snapshot, self.rows)
         if diff.added and self.settings.rules is not None:
             enrich_new_signers(self.session, diff.added, self.settings.rules,
-                               snapshot.observed_at)
+                               snapshot.observed_at, diff=diff)
         return diff
 
     def _result(self, outcome: str, snapshot: Snapshot, diff: history.SignerDiff | None,
