@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tracker.enrichment import (
     rules_for,
     write_signature_facets,
 )
+from tracker.poll import Poller
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RMS_LAST = RMS_SNAPSHOTS[-1]  # index.md__2827__...: 3,080 signer lines
@@ -189,3 +191,23 @@ def test_enrichment_cli_enrich_letter(app, runner, session) -> None:
 def test_enrichment_cli_refuses_missing_letter(app, runner, args) -> None:
     result = runner.invoke(args=args)
     assert result.exit_code != 0
+
+
+def facet_table(session, letter_id: int) -> Counter:
+    """Every facet of the letter's signatures, by list position (ids differ across letters)."""
+    query = (select(Signature.position, Facet.key, Facet.value, Facet.source,
+                    Facet.source_detail).join(Signature).where(Signature.letter_id == letter_id))
+    return Counter(tuple(row) for row in session.execute(query))
+
+
+@pytest.mark.parametrize("path, kind", [(RMS_LAST, "markdown"), (UC_CSV, "csv")])
+def test_enrichment_in_the_poll_equals_enrichment_afterwards(app, session, path, kind) -> None:
+    live = add_letter(app, "http://x/live", kind=kind)
+    base = make_poller(app, SteppingClock())
+    poller = Poller(base.sessions, base.fetcher, replace(base.settings, rules=load_rules()))
+    poller.record(live, page_from_file(path, "http://x/live", kind, {}), observed_at=AT)
+    later = record(app, path, kind=kind, url="http://x/later")
+    write_all(app, later)
+    in_poll = facet_table(session, live)
+    assert sum(in_poll.values()) > 100
+    assert in_poll == facet_table(session, later)
