@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.letters import Letter, Snapshot
+from models.letters import Archive, Letter, Snapshot, SnapshotPage
 
 SLUG_MAX = 80
 
@@ -103,3 +103,20 @@ def letter_summaries(session: Session) -> list[LetterSummary]:
     letters = tracked_letters(session)
     current = latest_ok_snapshots(session, [letter.id for letter in letters])
     return [LetterSummary(letter, current.get(letter.id)) for letter in letters]
+
+
+def page_archives(session: Session, snapshot_id: int) -> list[tuple[int, str]]:
+    """(page number, sha256) of pages 2, 3, ... archived with the snapshot, in page order."""
+    return [(no, sha) for no, sha in session.execute(
+        select(SnapshotPage.page_no, SnapshotPage.archive_sha256)
+        .where(SnapshotPage.snapshot_id == snapshot_id).order_by(SnapshotPage.page_no))]
+
+
+def letter_archive(session: Session, letter_id: int, sha256: str) -> Archive | None:
+    """The archive ``sha256`` if one of this letter's snapshots read any page from it."""
+    first = select(Snapshot.id).where(Snapshot.letter_id == letter_id,
+                                      Snapshot.archive_sha256 == sha256)
+    later = (select(SnapshotPage.snapshot_id).join(Snapshot)
+             .where(Snapshot.letter_id == letter_id, SnapshotPage.archive_sha256 == sha256))
+    linked = session.scalar(first.limit(1)) or session.scalar(later.limit(1))
+    return session.get(Archive, sha256) if linked else None

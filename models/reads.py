@@ -26,15 +26,21 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     type_coerce,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
+from models import queries
 from models.composition import letter_composition
 from models.letters import Archive, Letter, PollLog, Snapshot
-from models.queries import letter_by_slug, tracked_letters  # noqa: F401 (re-exported)
+from models.queries import (  # noqa: F401 (re-exported)
+    letter_by_slug,
+    page_archives,
+    tracked_letters,
+)
 from models.signers import Facet, Person, Signature, SignatureEvent
 
 COMPOSITION_KEYS = ("role_category", "administration", "party", "media_affiliation")
@@ -191,10 +197,8 @@ def _letter_row(session: Session, letter: Letter, now: datetime) -> LetterRow:
 
 
 def archived_body(session: Session, letter_id: int, sha256: str) -> Archive | None:
-    """The archive ``sha256`` if one of this letter's snapshots was read from it."""
-    linked = session.scalar(select(Snapshot.id).where(
-        Snapshot.letter_id == letter_id, Snapshot.archive_sha256 == sha256).limit(1))
-    return session.get(Archive, sha256) if linked else None
+    """The archive ``sha256`` if one of this letter's snapshots read any page from it."""
+    return queries.letter_archive(session, letter_id, sha256)
 
 
 def archive_bytes(archive: Archive) -> bytes:
@@ -367,12 +371,21 @@ def _batch_facets(session: Session, rows: Sequence[Any]) -> dict[int, list[Facet
 def iter_signer_csv_batches(session: Session, letter_id: int, query: SignerQuery,
                             keys: Sequence[str], formula_starts: Sequence[str],
                             batch: int = 5000) -> Iterator[Sequence[Any]]:
-    """Matching signers in order as CSV cells formed in SQL, ``batch`` rows per fetch.
+    """``signer_csv_select``'s rows, streamed ``batch`` rows per fetch. Core rows only."""
+    stmt = signer_csv_select(session.get_bind().dialect.name, letter_id, query, keys,
+                             formula_starts)
+    connection = session.connection().execution_options(stream_results=True, yield_per=batch)
+    yield from connection.execute(stmt).partitions()
+
+
+def signer_csv_select(dialect: str, letter_id: int, query: SignerQuery, keys: Sequence[str],
+                      formula_starts: Sequence[str]) -> Select[Any]:
+    """The one SELECT of the signers CSV: matching signers in order, cells formed in SQL.
 
     Each row: ``EXPORT_FIELDS`` minus id with a status after location, times as ISO 8601
-    UTC text, then each key's values and sources joined by "; " (value, id order); text
-    starting with one of ``formula_starts`` gets a leading quote. Core rows only."""
-    dialect = session.get_bind().dialect.name
+    UTC text, then each key's values and sources joined by "; " (value, id order) over the
+    signer's live facets and its person's; text starting with one of ``formula_starts``
+    gets a leading quote."""
     stmt = _ordered(_signer_select(letter_id, query, [Signature.id]), query)
     removed = stmt.selected_columns.removed.element
     text_cell = _formula_safe(formula_starts)
@@ -381,10 +394,11 @@ def iter_signer_csv_batches(session: Session, letter_id: int, query: SignerQuery
              case((removed, "removed"), else_="listed"),
              *(_iso_cell(getattr(Signature, name), dialect) for name in EXPORT_TIMES),
              Signature.person_id]
-    for key in keys:
-        cells += [_joined_facet(expr, key, dialect, text_cell) for expr in _FACET_CELLS]
-    connection = session.connection().execution_options(stream_results=True, yield_per=batch)
-    yield from connection.execute(stmt.with_only_columns(*cells)).partitions()
+    if keys and dialect == "postgresql":
+        stmt, facet_cells = _lateral_facet_cells(stmt, keys, text_cell)
+    elif keys:
+        stmt, facet_cells = _grouped_facet_cells(stmt, letter_id, query, keys, text_cell)
+    return stmt.with_only_columns(*cells, *(facet_cells if keys else ()))
 
 
 def _formula_safe(starts: Sequence[str]) -> Callable[[Any], Any]:
@@ -402,30 +416,85 @@ def _iso_cell(column: Any, dialect: str) -> Any:
     return func.substr(stored, 1, 10) + "T" + func.substr(stored, 12, 8) + "Z"
 
 
-_FACET_CELLS = (
-    lambda: Facet.value,
-    lambda: Facet.source + func.coalesce(":" + func.nullif(Facet.source_detail, ""), ""),
-)
+def _facet_source() -> Any:
+    return Facet.source + func.coalesce(":" + func.nullif(Facet.source_detail, ""), "")
 
 
-def _joined_facet(expr: Callable[[], Any], key: str, dialect: str,
-                  text_cell: Callable[[Any], Any]) -> Any:
-    """``text_cell`` of ``expr`` over the signer's live ``key`` facets (its own and its
-    person's), joined by "; " in value, id order; NULL when it has none."""
-    arms = []
-    # SQLite would walk ix_facet_key_value for the ORDER BY, over every signer's facets;
-    # "key || ''" leaves it the owner's (owner, key) index.
-    key_is = (Facet.key + "" if dialect == "sqlite" else Facet.key) == key
-    for owner in (Facet.signature_id == Signature.id, Facet.person_id == Signature.person_id):
-        arms.append(select(expr().label("cell"), Facet.value.label("o"), Facet.id.label("i"))
-                    .where(owner, key_is, Facet.overridden.is_(False)).correlate(Signature))
-    if dialect == "postgresql":
-        found = union_all(*arms).subquery()
-        joined = func.string_agg(found.c.cell, aggregate_order_by(literal("; "),
-                                                                  found.c.o, found.c.i))
-    else:  # SQLite 3.40: no ORDER BY inside an aggregate; group_concat keeps input order
-        ordered = union_all(*arms).order_by("o", "i").subquery()
-        joined = func.group_concat(ordered.c.cell, "; ")
+_FACET_CELLS = (lambda: Facet.value, _facet_source)
+FacetCellsJoin = tuple[Select[Any], list[Any]]
+
+
+def _lateral_facet_cells(stmt: Select[Any], keys: Sequence[str],
+                         text_cell: Callable[[Any], Any]) -> FacetCellsJoin:
+    """PostgreSQL: one LATERAL aggregate per signer over its and its person's live facets
+    of ``keys``, each key's values and sources by ``string_agg(.. ORDER BY value, id)``.
+
+    Per-row index lookups like a correlated subquery (no plan hangs on statistics), but
+    one per signer instead of two per key."""
+    arms = [select(Facet.key.label("k"), Facet.value.label("v"), _facet_source().label("s"),
+                   Facet.id.label("i"))
+            .where(owner, Facet.key.in_(keys), Facet.overridden.is_(False)).correlate(Signature)
+            for owner in (Facet.signature_id == Signature.id,
+                          Facet.person_id == Signature.person_id)]
+    rows = union_all(*arms).subquery("facet_rows")
+    in_order = aggregate_order_by(literal("; "), rows.c.v, rows.c.i)
+    joined = select(*(func.string_agg(rows.c[cell], in_order).filter(rows.c.k == key)
+                      .label(f"{cell}{n}")
+                      for n, key in enumerate(keys) for cell in ("v", "s"))).lateral("facets")
+    return stmt.join(joined, true()), [text_cell(column) for column in joined.c]
+
+
+def _grouped_facet_cells(stmt: Select[Any], letter_id: int, query: SignerQuery,
+                         keys: Sequence[str], text_cell: Callable[[Any], Any]
+                         ) -> FacetCellsJoin:
+    """SQLite: one grouped pass over the matched signers' facets, joined by signature id.
+
+    Per key it keeps how many values a signer has and the least of them: one value is the
+    cell as it is; two or more (rare) take the ordered per-row subquery. count and min do
+    not depend on the order SQLite feeds a group, which group_concat would."""
+    summary = _facet_summary(letter_id, query, keys)
+    cells = []
+    for n, key in enumerate(keys):
+        several = summary.c[f"n{n}"] > 1
+        cells += [case((several, _ordered_facet_cell(expr, key, text_cell)),
+                       else_=text_cell(summary.c[f"{cell}{n}"]))
+                  for expr, cell in zip(_FACET_CELLS, ("v", "s"), strict=True)]
+    return stmt.outerjoin(summary, summary.c.sid == Signature.id), cells
+
+
+def _facet_summary(letter_id: int, query: SignerQuery, keys: Sequence[str]) -> Any:
+    """Per matched signer with any live facet of ``keys`` (its own or its person's): for
+    each key n, ``n{n}`` values, the least value ``v{n}`` and the least source ``s{n}``."""
+    matched = _signer_select(letter_id, query, [Signature.id, Signature.person_id]).subquery()
+    # "key || ''": SQLite would otherwise walk ix_facet_key_value over every letter's
+    # facets; this leaves it the owner's (owner, key) index, one probe per signer.
+    live = ((Facet.key + "").in_(keys), Facet.overridden.is_(False))
+    arms = [select(matched.c.id.label("sid"), Facet.key.label("k"), Facet.value.label("v"),
+                   _facet_source().label("s")).join(Facet, owner).where(*live)
+            for owner in (Facet.signature_id == matched.c.id,
+                          Facet.person_id == matched.c.person_id)]
+    rows = union_all(*arms).subquery("facet_rows")
+    columns = []
+    for n, key in enumerate(keys):
+        mine = rows.c.k == key
+        columns += [func.count(case((mine, 1))).label(f"n{n}"),
+                    func.min(case((mine, rows.c.v))).label(f"v{n}"),
+                    func.min(case((mine, rows.c.s))).label(f"s{n}")]
+    return select(rows.c.sid, *columns).group_by(rows.c.sid).subquery("facet_summary")
+
+
+def _ordered_facet_cell(expr: Callable[[], Any], key: str,
+                        text_cell: Callable[[Any], Any]) -> Any:
+    """SQLite, per row: ``text_cell`` of ``expr`` over the signer's live ``key`` facets
+    (its own and its person's), joined by "; " in value, id order; NULL when none."""
+    key_is = (Facet.key + "") == key  # the owner's index, as in _facet_summary
+    arms = [select(expr().label("cell"), Facet.value.label("o"), Facet.id.label("i"))
+            .where(owner, key_is, Facet.overridden.is_(False)).correlate(Signature)
+            for owner in (Facet.signature_id == Signature.id,
+                          Facet.person_id == Signature.person_id)]
+    # SQLite 3.40: no ORDER BY inside an aggregate; group_concat keeps its input's order
+    ordered = union_all(*arms).order_by("o", "i").subquery()
+    joined = func.group_concat(ordered.c.cell, "; ")
     # Aggregated once in a subquery: text_cell names its argument three times.
     once = select(joined.label("cell")).subquery()
     return select(text_cell(once.c.cell)).scalar_subquery()

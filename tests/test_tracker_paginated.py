@@ -112,3 +112,32 @@ def test_poll_paginated_unchanged_archives_nothing_new(app, httpserver, poller):
     with session_factory(app)() as session:
         assert session.scalar(select(func.count()).select_from(SnapshotPage)) == 1
         assert session.scalar(select(func.count()).select_from(Archive)) == 2
+
+
+def test_letter_page_and_api_cite_every_archived_page(app, httpserver, poller, client):
+    serve(httpserver, SECOND)
+    letter_id = add_letter(app, httpserver.url_for("/p1"))
+    poller.poll(letter_id)
+    with session_factory(app)() as session:
+        letter = session.get(Letter, letter_id)
+        [more] = session.scalars(select(SnapshotPage)).all()
+    html = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    link = f"/letters/{letter.slug}/archive/{more.archive_sha256}"
+    assert f'page 2 <a class="sha" href="{link}">' in html
+    cited = client.get(f"/api/v1/letters/{letter.slug}").get_json()["data"]["citation"]
+    assert [(p["page"], p["sha256"]) for p in cited["archive_pages"]] == [
+        (2, more.archive_sha256)]
+    download = client.get(link)
+    assert download.status_code == 200
+    assert download.data == page(SECOND, None, "")[0].encode()
+
+
+def test_archive_of_another_letters_page_is_not_served(app, httpserver, poller, client):
+    serve(httpserver, SECOND)
+    paginated = add_letter(app, httpserver.url_for("/p1"))
+    poller.poll(paginated)
+    other = add_letter(app, "https://example.org/other")
+    with session_factory(app)() as session:
+        sha = session.scalars(select(SnapshotPage.archive_sha256)).one()
+        slug = session.get(Letter, other).slug
+    assert client.get(f"/letters/{slug}/archive/{sha}").status_code == 404

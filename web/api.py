@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from models import reads
@@ -100,19 +101,24 @@ def letter(slug: str) -> Response:
                           reads.letter_status(found, reads.newest_snapshot_any(session, found.id)))
     body = letter_json(found, row)
     body["signer_count"] = reads.signer_count(session, found.id, as_of, version=version)
-    body["citation"] = _citation_json(found, current, as_of)
+    body["citation"] = _citation_json(session, found, current, as_of)
     return jsonify(data=body)
 
 
-def _citation_json(found: Letter, current: Snapshot | None, as_of: Any) -> dict[str, Any] | None:
-    cited = citation(found, current, as_of)
+def _citation_json(session: Session, found: Letter, current: Snapshot | None,
+                   as_of: Any) -> dict[str, Any] | None:
+    cited = citation(session, found, current, as_of)
     if cited is None:
         return None
     archive = cited.archive_sha256 and url_for(
         "exports.archive_download", slug=found.slug, sha256=cited.archive_sha256, _external=True)
+    more = [{"page": number, "sha256": sha, "url": url_for(
+        "exports.archive_download", slug=found.slug, sha256=sha, _external=True)}
+        for number, sha in cited.more_pages]
     return {"count": cited.count, "as_of": iso_utc(cited.as_of),
             "observed_at": iso_utc(cited.observed_at), "source_url": cited.source_url,
             "archive_sha256": cited.archive_sha256, "archive_url": archive or None,
+            "archive_pages": more,
             "permalink": url_for("pages.letter_page", slug=found.slug,
                                  as_of=iso_utc(cited.as_of), _external=True)}
 

@@ -101,14 +101,17 @@ class Citation:
     as_of: datetime
     source_url: str
     archive_sha256: str | None
+    more_pages: list[tuple[int, str]]  # (page number, sha256) of pages 2, 3, ...
 
 
-def citation(letter: Letter, snap: Snapshot | None, as_of: datetime | None) -> Citation | None:
+def citation(session: Session, letter: Letter, snap: Snapshot | None,
+             as_of: datetime | None) -> Citation | None:
     if snap is None:
         return None
     at = snap.last_confirmed_at if as_of is None else min(snap.last_confirmed_at, as_of)
     return Citation(reads.headline(snap), snap.observed_at, max(at, snap.observed_at),
-                    snap.source_url or letter.url, snap.archive_sha256)
+                    snap.source_url or letter.url, snap.archive_sha256,
+                    reads.page_archives(session, snap.id))
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,7 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
                                  SIGNERS_PER_PAGE)
     return {
         "letter": letter, "as_of": as_of, "current": current,
-        "citation": citation(letter, current, as_of),
+        "citation": citation(session, letter, current, as_of),
         "chart": chart.payload, "points": chart.points, "rates": chart.rates,
         "held_back": reads.held_back(session, letter.id, as_of),
         "compositions": [reads.composition(session, letter.id, k, as_of, version=version)
