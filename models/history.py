@@ -19,7 +19,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     delete,
-    func,
     insert,
     select,
     update,
@@ -79,17 +78,6 @@ def latest_snapshot(session: Session, letter_id: int, *, statuses: Sequence[str]
     if before is not None:
         query = query.where(Snapshot.observed_at <= before)
     return session.scalar(query.order_by(Snapshot.observed_at.desc()).limit(1))
-
-
-def has_pending_suspect(session: Session, letter_id: int) -> bool:
-    """Whether a suspect snapshot waits, newer than the letter's newest ok one."""
-    newest_ok = (select(func.max(Snapshot.observed_at))
-                 .where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
-                 .scalar_subquery())
-    query = select(Snapshot.id).where(
-        Snapshot.letter_id == letter_id, Snapshot.status == "suspect",
-        (Snapshot.observed_at > newest_ok) | newest_ok.is_(None)).limit(1)
-    return session.scalar(query) is not None
 
 
 def pending_suspects(session: Session, letter_id: int, after: datetime | None) -> list[Snapshot]:
