@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models and the queries over them. Helpers take a session and never commit."""
 
 from models.base import Base, UTCDateTime, utcnow
+from models.generation import DataGeneration, DataGenerationPending
 from models.letters import Archive, Letter, PollLog, Snapshot, SnapshotPage
 from models.rosters import Roster, RosterEntry, RosterMatch
 from models.signers import AuditLog, Facet, Person, Signature, SignatureEvent
@@ -10,6 +11,8 @@ __all__ = [
     "Archive",
     "AuditLog",
     "Base",
+    "DataGeneration",
+    "DataGenerationPending",
     "Facet",
     "Letter",
     "Person",

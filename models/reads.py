@@ -8,7 +8,6 @@ facets by subject/key). "As of" reads see only what had been observed by that ti
 from __future__ import annotations
 
 import gzip
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -25,7 +24,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     true,
     type_coerce,
     union_all,
@@ -33,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
-from models import queries
+from models import generation, queries
 from models.composition import letter_composition
 from models.letters import Archive, Letter, PollLog, Snapshot
 from models.queries import (  # noqa: F401 (re-exported)
@@ -94,18 +92,29 @@ SeriesPoint = tuple[datetime, int | None, int | None]
 
 def count_series(session: Session, letter_id: int,
                  as_of: datetime | None = None) -> list[SeriesPoint]:
-    """(observed_at, reported_count, listed_count) of every ok snapshot, oldest first."""
-    stmt = select(Snapshot.observed_at, Snapshot.reported_count, Snapshot.listed_count).where(
+    """(observed_at, reported_count, listed_count) of every ok snapshot, oldest first.
+
+    Core rows (no ORM loading); on SQLite the stored naive UTC text is parsed here, one C
+    call per row instead of two type processors: a 100,000-point series in ~1/3 the time."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    observed = type_coerce(Snapshot.observed_at, String) if sqlite else Snapshot.observed_at
+    stmt = select(observed, Snapshot.reported_count, Snapshot.listed_count).where(
         Snapshot.letter_id == letter_id, Snapshot.status == "ok")
     if as_of is not None:
         stmt = stmt.where(Snapshot.observed_at <= as_of)
-    return [tuple(row) for row in session.execute(stmt.order_by(Snapshot.observed_at))]
+    rows = session.connection().execute(stmt.order_by(Snapshot.observed_at))
+    if not sqlite:
+        return [tuple(row) for row in rows]
+    return [(datetime.fromisoformat(f"{at}+00:00"), reported, listed)
+            for at, reported, listed in rows]
 
 
 def series_version(session: Session, letter_id: int) -> tuple[Any, ...]:
-    """Changes whenever the ok series does: newest ok snapshot id and its confirmation."""
-    stmt = (select(Snapshot.id, Snapshot.last_confirmed_at, Snapshot.reported_count,
-                   Snapshot.listed_count)
+    """Changes whenever the ok series does: the newest ok snapshot and how many there are.
+
+    Not its last-confirmed time: the series holds observation times only, so a poll that
+    finds the page unchanged keeps the cached chart."""
+    stmt = (select(Snapshot.id, Snapshot.reported_count, Snapshot.listed_count)
             .where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
             .order_by(Snapshot.observed_at.desc()).limit(1))
     row = session.execute(stmt).first()
@@ -634,38 +643,18 @@ def _composition(session: Session, letter_id: int, key: str,
 
 T = TypeVar("T")
 CACHE_SIZE = 512
-SQLITE_HEADER = 100  # the database header: bytes 24-27 count commits in rollback mode
-WAL_INDEX_HEADER = 48  # first copy of the WAL-index header: counts commits in WAL mode
 
 
 def data_version(session: Session) -> Hashable | None:
-    """A token that changes whenever a write to the database commits; None: cannot tell.
+    """A token that changes whenever a change to the signer data commits; None: cannot tell.
 
     Take it before the reads it guards, so what is cached under it is at least that new.
-    PostgreSQL: the MVCC snapshot (which transactions have committed). SQLite file: the
-    commit counters in the database header and the WAL index. Any commit anywhere changes
-    it: coarse, but exact, where newest-id keys miss deletions, updates and reused ids.
+    ``models.generation``: the database counts committed changes to signatures, their
+    events, facets and people, whoever made them; a poll that finds a page unchanged, the
+    poll log and snapshots do not move it, so cached compositions outlive them.
     """
-    url = session.get_bind().url
-    backend, path = url.get_backend_name(), url.database or ""
-    if backend == "postgresql":
-        snapshot = session.scalar(text("SELECT pg_current_snapshot()::text"))
-        return (url.render_as_string(hide_password=True), snapshot)
-    if backend == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
-        return _sqlite_version(path)
-    return None
-
-
-def _sqlite_version(path: str) -> Hashable | None:
-    """Identity and commit counters of a SQLite file; None if its WAL index is missing."""
-    try:
-        with open(path, "rb") as db:
-            info, header = os.fstat(db.fileno()), db.read(SQLITE_HEADER)
-        with open(f"{path}-shm", "rb") as shm:
-            wal_index = shm.read(WAL_INDEX_HEADER)
-    except OSError:  # no -shm: not WAL mode, or nobody holds the database open yet
-        return None
-    return (os.path.abspath(path), info.st_dev, info.st_ino, header[24:28], wal_index)
+    found = generation.current(session)
+    return None if found is None else ("signer-data", *found)
 
 
 class LruCache:

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app import create_app
-from models import Base
+from models import Base, generation
 from models.db import make_engine, session_factory
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,6 +50,7 @@ def database_url(tmp_path: Path, postgres_engine: Engine | None) -> str:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with postgres_engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        generation.ensure_row(conn)  # a new epoch: nothing cached before counts
     return BACKEND_URL
 
 

@@ -90,3 +90,22 @@ def test_web_perf_lru_cache_drops_the_least_recently_used() -> None:
     assert cache.get("a") == 1
     cache.put("c", 3)
     assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+
+
+def test_web_perf_cache_outlives_an_unchanged_poll(app, session, mozilla) -> None:
+    """A poll that finds the page as it was moves neither the data nor the series version."""
+    from datetime import UTC, datetime
+
+    from models import pollstate
+    from models.db import get_engine
+
+    with session.begin():
+        before = (reads.data_version(session), reads.series_version(session, mozilla))
+    at = datetime(2031, 1, 1, tzinfo=UTC)
+    with get_engine(app).begin() as connection:
+        pollstate.mark_unchanged(connection, mozilla, at=at, next_due_at=at, etag=None,
+                                 last_modified=None)
+        assert pollstate.reconfirm_latest(connection, mozilla, at) is not None
+    with session.begin():
+        assert (reads.data_version(session), reads.series_version(session, mozilla)) == before
+    assert before[0] is not None
