@@ -4,7 +4,8 @@ The signers are the letter's signatures active at ``as_of`` (first seen at or be
 not removed by then; ``None`` means the current list). Each signer's values for the facet
 are its effective ones (``models.people``): its own facets, its person's facets (and those
 of people merged into that person), hidden rows left out, and where an editor set the key
-only the editor's values. Three grouped queries, whatever the size of the list.
+only the editor's values. The facet rows are read once and counted in one statement (after
+the total and, on SQLite, a bounded count that picks the index), whatever the list's size.
 """
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_, select, union_all
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from enrich.administrations import ADMINISTRATIONS
@@ -47,19 +59,60 @@ def letter_composition(session: Session, letter_id: int, facet: str, *,
     """Signers of the letter (as of ``as_of``) counted by their effective ``facet`` values."""
     present = active_conditions(letter_id, as_of)
     total = session.scalar(select(func.count()).select_from(Signature).where(*present)) or 0
-    values = _effective_values(present, facet, _merged_people(session))
-    counts = {value: count for value, count in session.execute(
-        select(values.c.value, func.count()).group_by(values.c.value))}
-    per_signer = select(values.c.sid, func.count().label("n")).group_by(values.c.sid).subquery()
-    known, most = session.execute(
-        select(func.count(), func.max(per_signer.c.n)).select_from(per_signer)).one()
-    return Composition(facet, total, known or 0, counts, value_labels(facet, rules),
-                       multi_valued=(most or 0) > 1)
+    own, of_person = _arm_conditions(session, facet, letter_id, as_of, total)
+    values = _effective_values(own, of_person, _merged_people(session))
+    counts, known, pairs = {}, 0, 0
+    for value, n, m in session.execute(_tallies(values)):
+        if value is None:
+            known, pairs = n, m
+        else:
+            counts[value] = n
+    return Composition(facet, total, known, counts, value_labels(facet, rules),
+                       multi_valued=pairs > known)
 
 
-def active_conditions(letter_id: int, as_of: datetime | None = None) -> list[Any]:
-    """WHERE clauses on Signature: the letter's signatures present at ``as_of`` (None: now)."""
-    conditions: list[Any] = [Signature.letter_id == letter_id]
+def _tallies(values: CTE) -> CompoundSelect:
+    """Signers per value, then (value NULL) signers with a value and their (sid, value) pairs.
+
+    The pairs are distinct, so some signer has two values exactly when pairs > known."""
+    return union_all(
+        select(values.c.value, func.count(), null()).group_by(values.c.value),
+        select(null(), func.count(distinct(values.c.sid)), func.count()))
+
+
+def _arm_conditions(session: Session, facet: str, letter_id: int, as_of: datetime | None,
+                    signers: int) -> tuple[list[Any], list[Any]]:
+    """Signature and key conditions of the own and the person-level arms, written so that
+    the cheaper index drives each: the query then costs at most about one probe per signer.
+
+    PostgreSQL plans from its statistics: the letter stays indexed in the own arm, for its
+    estimates, but not in the person arms, whose rows then find their signers through
+    ix_signature_person_id alone (before ANALYZE it otherwise ANDs in the whole letter's
+    bitmap for every row). SQLite has no statistics and always walks the key's rows of every
+    letter (ix_facet_key_value, ix_facet_signature_key): once those outnumber the letter's
+    signers, a non-indexable ``key || ''`` makes it probe from each signer instead."""
+    present = active_conditions(letter_id, as_of)
+    unindexed = active_conditions(letter_id, as_of, letter_indexed=False)
+    if session.get_bind().dialect.name != "sqlite":
+        # The key written inline: psycopg prepares a statement run often, and one generic
+        # plan shared by every key would walk a rare key as if it were a frequent one.
+        key = Facet.key == literal(facet, literal_execute=True)
+        return [*present, key], [*unindexed, key]
+    rows = select(literal_column("1")).where(Facet.key == facet).limit(signers + 1).subquery()
+    if (session.scalar(select(func.count()).select_from(rows)) or 0) > signers:
+        by_signer = [*present, Facet.key + "" == facet]
+        return by_signer, by_signer
+    by_key = [*unindexed, Facet.key == facet]
+    return by_key, by_key
+
+
+def active_conditions(letter_id: int, as_of: datetime | None = None, *,
+                      letter_indexed: bool = True) -> list[Any]:
+    """WHERE clauses on Signature: the letter's signatures present at ``as_of`` (None: now).
+
+    ``letter_indexed=False`` compares ``letter_id + 0``, which no index serves."""
+    letter = Signature.letter_id if letter_indexed else Signature.letter_id + 0
+    conditions: list[Any] = [letter == letter_id]
     if as_of is None:
         return [*conditions, Signature.removed_at.is_(None)]
     return [*conditions, Signature.first_seen_at <= as_of,
@@ -71,28 +124,27 @@ def _merged_people(session: Session) -> list[int]:
     return list(session.scalars(select(Person.id).where(Person.merged_into_id.is_not(None))))
 
 
-def _effective_values(present: list[Any], facet: str, merged: list[int]) -> Subquery:
-    """Distinct (sid, value) pairs after editor precedence.
+def _effective_values(own: list[Any], of_person: list[Any], merged: list[int]) -> CTE:
+    """Distinct (sid, value) pairs after editor precedence, computed once (MATERIALIZED).
 
-    Written as plain joins driven by the signature table (no CTE read twice): PostgreSQL
-    then plans index lookups even before ANALYZE has seen a freshly written list."""
-    visible = (Facet.key == facet, Facet.overridden.is_(False), Facet.value != "")
-    person_level = (*visible, Facet.signature_id.is_(None))
+    ``own`` and ``of_person``: signature and key conditions of the signatures' own rows and
+    of person-level rows (``_arm_conditions``). The facet rows are read once into a CTE,
+    which the editor check reads again rather than walk them a second time."""
+    visible = (Facet.overridden.is_(False), Facet.value != "")
+    person_level = (*of_person, *visible, Facet.signature_id.is_(None))
+    columns = (Signature.id.label("sid"), Facet.value, (Facet.source == "editor").label("ed"))
     parts = [
-        select(Signature.id.label("sid"), Facet.value, Facet.source)
-        .join(Facet, Facet.signature_id == Signature.id).where(*present, *visible),
-        select(Signature.id.label("sid"), Facet.value, Facet.source)
-        .join(Facet, Facet.person_id == Signature.person_id).where(*present, *person_level),
+        select(*columns).join(Facet, Facet.signature_id == Signature.id).where(*own, *visible),
+        select(*columns).join(Facet, Facet.person_id == Signature.person_id)
+        .where(*person_level),
     ]
     if merged:
         parts.append(
-            select(Signature.id.label("sid"), Facet.value, Facet.source)
-            .join(Person, Person.merged_into_id == Signature.person_id)
+            select(*columns).join(Person, Person.merged_into_id == Signature.person_id)
             .join(Facet, Facet.person_id == Person.id)
-            .where(*present, *person_level, Person.id.in_(merged)))
-    rows = union_all(*parts).subquery("facet_rows")
-    edited = union_all(*(part.where(Facet.source == "editor").with_only_columns(
-        Signature.id) for part in parts))
+            .where(*person_level, Facet.person_id.in_(merged)))
+    rows = union_all(*parts).cte("facet_rows").prefix_with("MATERIALIZED")
+    edited = select(rows.c.sid).where(rows.c.ed)
     return (select(rows.c.sid, rows.c.value)
-            .where(or_(rows.c.source == "editor", rows.c.sid.not_in(edited)))
-            .distinct().subquery("effective"))
+            .where(or_(rows.c.ed, rows.c.sid.not_in(edited)))
+            .distinct().cte("effective").prefix_with("MATERIALIZED"))
