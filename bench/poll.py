@@ -20,8 +20,13 @@ Both goals cannot hold for one page: an unchanged poll still fetches, so it cost
 about a bare GET; a changed round five times dearer is then at most 0.2x of the bare loop.
 The throughput goal is judged on the round a tracker mostly runs, the steady state.
 
+The loopback hosts run in a child process by default, as a real server would: in threads of
+this process (``--server threads``) they share its GIL with the client being measured, which
+taxes the per-poll Python work of Signwatch more than the bare loop's.
+
     .venv/bin/python bench/poll.py [--letters 500] [--concurrency 8] [--pages real|small]
                                    [--repeats 3] [--database-url URL]
+                                   [--server process|threads]
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.server
+import multiprocessing
 import tempfile
 import threading
 import time
@@ -57,17 +63,25 @@ class Site:
     """What every loopback host serves: the current round's letter, with an ETag.
 
     ``real`` pages are the RMS letter's real snapshots (220 signers, then 936): a changed
-    round parses and stores the real growth. ``small`` pages hold 10-11 signer lines."""
+    round parses and stores the real growth. ``small`` pages hold 10-11 signer lines.
+    ``state`` (round, validators) is shared memory, so a server in another process follows
+    the rounds the benchmark sets."""
 
-    round = 0
     pages = "real"
-    validators = True
+    state = multiprocessing.RawArray("i", [0, 1])
+
+    @classmethod
+    def set(cls, *, round: int | None = None, validators: bool | None = None) -> None:
+        if round is not None:
+            cls.state[0] = round
+        if validators is not None:
+            cls.state[1] = int(validators)
 
     @classmethod
     def body(cls) -> bytes:
         if cls.pages == "real":
-            return SNAPSHOTS[min(cls.round, len(SNAPSHOTS) - 1)]
-        lines = LINES[: 10 + cls.round]
+            return SNAPSHOTS[min(cls.state[0], len(SNAPSHOTS) - 1)]
+        lines = LINES[: 10 + cls.state[0]]
         return ("# A letter\n\nSigned:\n\n" + "\n".join(lines) + "\n").encode()
 
 
@@ -79,7 +93,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._send(404, b"")
         body = Site.body()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-        if not Site.validators:
+        if not Site.state[1]:
             return self._send(200, body)
         if self.headers.get("If-None-Match") == etag:
             return self._send(304, b"", etag)
@@ -108,6 +122,21 @@ def start_hosts(count: int) -> list[str]:
     return urls
 
 
+def _serve(count: int, pages: str, urls_out) -> None:
+    Site.pages = pages
+    urls_out.send(start_hosts(count))
+    threading.Event().wait()
+
+
+def start_server_process(count: int) -> list[str]:
+    """The loopback hosts in a child process (forked: it shares ``Site.state``)."""
+    receive, send = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_serve, args=(count, Site.pages, send), daemon=True)
+    child.start()
+    return receive.recv()
+
+
 def bare_httpx(urls: list[str], concurrency: int) -> float:
     with httpx.Client(trust_env=False) as client, ThreadPoolExecutor(concurrency) as pool:
         start = time.perf_counter()
@@ -127,7 +156,7 @@ def signwatch_round(app, ids: list[int], concurrency: int) -> float:
         return result
 
     ticker = Ticker(session_factory(app), run_one, max_concurrent=concurrency,
-                    batch=len(ids))
+                    batch=len(ids), preload=get_poller(app).preload)
     start = time.perf_counter()
     assert ticker.tick() == len(ids)
     elapsed = time.perf_counter() - start
@@ -171,9 +200,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--database-url", help="an empty database (default: a temporary "
                         "SQLite file)")
+    parser.add_argument("--server", choices=("process", "threads"), default="process",
+                        help="the loopback hosts in a child process (as a real server is), "
+                        "or in threads of this process, sharing its GIL with both clients")
     args = parser.parse_args()
     Site.pages = args.pages
-    urls = start_hosts(args.letters)
+    urls = (start_server_process if args.server == "process" else start_hosts)(args.letters)
     n, c = len(urls), args.concurrency
     with tempfile.TemporaryDirectory() as tmp:
         app = open_app(args.database_url, tmp)
@@ -182,18 +214,19 @@ def main() -> None:
                                       poll_interval_s=900, now=datetime.now(UTC)).id
                    for url in urls]
         first = signwatch_round(app, ids, c)  # robots.txt + first ingest
-        Site.round = 1
+        Site.set(round=1)
         changed = signwatch_round(app, ids, c)
         rows_before = snapshot_rows(app)
         bare_etag, etag = steady_rounds(app, ids, urls, c, args.repeats)
-        Site.validators = False
+        Site.set(validators=False)
         bare_plain, plain = steady_rounds(app, ids, urls, c, args.repeats)
         added = snapshot_rows(app) - rows_before
         dialect = get_engine(app).dialect.name
     ratio_etag = median(bare_etag) / median(etag)
     ratio_plain = median(bare_plain) / median(plain)
     cost = median(etag + plain) / changed
-    print(f"{n} letters on {n} loopback hosts, {c} threads, {dialect}, {args.pages} pages "
+    print(f"{n} letters on {n} loopback hosts (server: {args.server}), {c} threads, {dialect}, "
+          f"{args.pages} pages "
           f"({len(Site.body()) / 1000:.0f} KB); letters/s of each run, median ratio")
     print(f"first round (robots.txt + first ingest)  {n / first:5.0f}")
     print(f"changed round (parse + store new signers) {n / changed:5.0f}  "

@@ -28,11 +28,15 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.bulk import insert_tuples, new_ids
 from models.letters import Archive, Letter, PollLog, Snapshot
+from models.prepared import Prepared
 from models.signers import Person, Signature, SignatureEvent
 
 CHUNK = 900  # stays under SQLite's bound-parameter limit
 PRUNE_EVERY = 20
-_INSERT_POLL_LOG = insert(PollLog)
+_INSERT_POLL_LOG = Prepared(insert(PollLog).values(
+    {name: bindparam(name) for name in ("letter_id", "started_at", "duration_ms", "outcome",
+                                        "http_status", "error", "snapshot_id")})
+    .returning(PollLog.id))
 
 
 def store_archive(session: Session, *, sha256: str, body: bytes, url: str,
@@ -276,8 +280,7 @@ def write_poll_log(db: Session | Connection, *, letter_id: int, started_at: date
     values = {"letter_id": letter_id, "started_at": started_at, "duration_ms": duration_ms,
               "outcome": outcome, "http_status": http_status,
               "error": error[:4000] if error else None, "snapshot_id": snapshot_id}
-    inserted = connection.execute(_INSERT_POLL_LOG, values)
-    if inserted.inserted_primary_key[0] % PRUNE_EVERY:
+    if _INSERT_POLL_LOG.execute(connection, values).scalar_one() % PRUNE_EVERY:
         return  # pruning every PRUNE_EVERY-th entry keeps the log bounded at less cost
     cutoff = connection.scalar(
         select(PollLog.id).where(PollLog.letter_id == letter_id)

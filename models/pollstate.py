@@ -2,19 +2,22 @@
 
 Most polls of most letters find the page unchanged (a 304, or the same bytes). Their cost is
 what limits how many letters one process can follow, so this path reads and writes plain rows
-with statements built once: no ORM objects, no unit of work. The caller owns the transaction.
+with statements built once and compiled once per dialect (``models.prepared``): no ORM
+objects, no unit of work. The caller owns the transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Row, bindparam, case, exists, func, or_, select, update
+from sqlalchemy import Connection, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from models.base import UTCDateTime
 from models.letters import Letter, Snapshot
+from models.prepared import Prepared
 
 _ok = aliased(Snapshot)
 _suspect = aliased(Snapshot)
@@ -25,11 +28,13 @@ _pending_suspect = exists().where(
     _suspect.letter_id == Letter.id, _suspect.status == "suspect",
     or_(_newest_ok_at.is_(None), _suspect.observed_at > _newest_ok_at))
 
-POLL_STATE = select(
+_STATE_COLUMNS = select(
     Letter.id, Letter.slug, Letter.url, Letter.kind, Letter.options, Letter.etag,
     Letter.last_modified, Letter.content_sha256, Letter.poll_interval_s,
     _pending_suspect.label("pending_suspect"),
-).where(Letter.id == bindparam("for_letter"))
+)
+POLL_STATE = _STATE_COLUMNS.where(Letter.id == bindparam("for_letter"))
+POLL_STATES = _STATE_COLUMNS.where(Letter.id.in_(bindparam("letters", expanding=True)))
 
 _AT = bindparam("at", type_=UTCDateTime())
 
@@ -62,9 +67,42 @@ MARK_UNCHANGED = (
 )
 
 
-def poll_state(connection: Connection, letter_id: int) -> Row[Any]:
-    """The letter's fetch state and whether a suspect snapshot waits; NoResultFound if gone."""
-    return connection.execute(POLL_STATE, {"for_letter": letter_id}).one()
+class PollState(NamedTuple):
+    id: int
+    slug: str
+    url: str
+    kind: str
+    options: dict[str, Any]
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str | None
+    poll_interval_s: int
+    pending_suspect: bool
+
+
+class Latest(NamedTuple):
+    id: int
+    reported_count: int | None
+    listed_count: int | None
+
+
+_POLL_STATE = Prepared(POLL_STATE)
+_MARK_UNCHANGED = Prepared(MARK_UNCHANGED)
+_RECONFIRM_LATEST = Prepared(RECONFIRM_LATEST)
+
+
+def poll_state(connection: Connection, letter_id: int) -> PollState:
+    """The letter's fetch state and whether a suspect snapshot waits; LookupError if gone."""
+    rows = _POLL_STATE.rows(connection, {"for_letter": letter_id})
+    if not rows:
+        raise LookupError(f"no letter with id {letter_id}")
+    return PollState(*rows[0])
+
+
+def poll_states(connection: Connection, letter_ids: Sequence[int]) -> list[PollState]:
+    """``poll_state`` of many letters in one query (letters that are gone are left out)."""
+    return [PollState(*row) for row in connection.execute(POLL_STATES,
+                                                          {"letters": list(letter_ids)})]
 
 
 def mark_unchanged(connection: Connection, letter_id: int, *, at: datetime, next_due_at: datetime,
@@ -72,14 +110,14 @@ def mark_unchanged(connection: Connection, letter_id: int, *, at: datetime, next
     """A successful poll that found nothing new: clear failures, set the next due time.
 
     Written first in the poll's transaction: the row lock serialises pollers of one letter."""
-    connection.execute(MARK_UNCHANGED, {
+    _MARK_UNCHANGED.execute(connection, {
         "for_letter": letter_id, "at": at, "due_at": next_due_at, "new_etag": etag,
         "new_last_modified": last_modified})
 
 
 def reconfirm_latest(connection: Connection, letter_id: int,
-                     at: datetime) -> Row[Any] | None:
+                     at: datetime) -> Latest | None:
     """One more confirmation of the newest ok snapshot: (id, reported, listed) or None."""
-    return connection.execute(
-        RECONFIRM_LATEST, {"for_letter": letter_id, "at": at}).one_or_none()
+    rows = _RECONFIRM_LATEST.rows(connection, {"for_letter": letter_id, "at": at})
+    return Latest(*rows[0]) if rows else None
 

@@ -7,15 +7,17 @@ become typed outcomes in the poll log and the letter's state: never a silent zer
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from enrich.names import name_key
@@ -28,9 +30,11 @@ from scrapers.base import ScrapeResult
 from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
 from scrapers.fetch import Fetcher
 from scrapers.scrape import Scraped, scrape
+from tracker.groupcommit import GroupCommit
 from tracker.guard import Counts, GuardSettings, suspicion
 
 MAX_BACKOFF = timedelta(hours=24)
+PRELOAD_MAX_AGE_S = 60.0  # a letter's URL or kind edited since is read at its next poll
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,13 @@ class Poller:
         self.settings = settings or PollSettings()
         self.clock = clock
         self.rng = rng or random.Random()
+        # SQLite takes one writer at a time, and a writer that finds it busy sleeps in the
+        # busy handler (a millisecond and more) before trying again: this process's polls
+        # queue for it on a lock instead, which hands it on the moment it is free.
+        sqlite = self.engine.dialect.name == "sqlite"
+        self._writing = threading.Lock() if sqlite else contextlib.nullcontext()
+        self._unchanged = GroupCommit(self.engine, self._writing if sqlite else None)
+        self._preloaded: dict[int, tuple[pollstate.PollState, float]] = {}
 
     def poll(self, letter_id: int) -> PollResult:
         """Fetch, parse, guard and record one letter; failures become a logged outcome."""
@@ -142,9 +153,23 @@ class Poller:
         page = page_from_scrape(scraped)
         return self.record(state.id, page, observed_at=started, duration_ms=_ms_since(timer))
 
-    def _state(self, letter_id: int) -> LetterState:
+    def preload(self, letter_ids: Sequence[int]) -> None:
+        """Read the fetch state of letters about to be polled in one query (a scheduler tick).
+
+        Each poll takes its letter's state from here if it was read in the last
+        PRELOAD_MAX_AGE_S seconds, instead of a query of its own."""
         with self.engine.connect() as connection:
-            row = pollstate.poll_state(connection, letter_id)
+            rows = pollstate.poll_states(connection, letter_ids)
+        loaded = time.monotonic()
+        self._preloaded.update((row.id, (row, loaded)) for row in rows)
+
+    def _state(self, letter_id: int) -> LetterState:
+        found = self._preloaded.pop(letter_id, None)
+        if found is not None and time.monotonic() - found[1] <= PRELOAD_MAX_AGE_S:
+            row = found[0]
+        else:
+            with self.engine.connect() as connection:
+                row = pollstate.poll_state(connection, letter_id)
         state = LetterState(row.id, row.slug, row.url, row.kind, dict(row.options or {}),
                             row.etag, row.last_modified, row.content_sha256,
                             row.poll_interval_s)
@@ -156,7 +181,7 @@ class Poller:
     def record(self, letter_id: int, page: Page, *, observed_at: datetime,
                duration_ms: int = 0) -> PollResult:
         """Store one parsed page fetched live at ``observed_at``, in one transaction."""
-        with self.sessions() as session, session.begin():
+        with self._writing, self.sessions() as session, session.begin():
             letter = _locked_letter(session, letter_id)
             recorder = _Recorder(session, letter, page, observed_at, self.settings)
             result = recorder.run()
@@ -178,7 +203,7 @@ class Poller:
         """Store a saved copy of the page as seen at ``observed_at`` (backfill).
 
         The letter's live fetch state (validators, due time, failures) is left alone."""
-        with self.sessions() as session, session.begin():
+        with self._writing, self.sessions() as session, session.begin():
             letter = _locked_letter(session, letter_id)
             newest = history.latest_snapshot(session, letter.id, statuses=("ok", "suspect"))
             if newest is not None and observed_at <= newest.observed_at:
@@ -192,16 +217,21 @@ class Poller:
     def _record_unchanged(self, state: LetterState, scraped: Scraped, started: datetime,
                           duration_ms: int) -> PollResult:
         status = scraped.fetch.status_code
+        next_due_at = self.clock() + self._interval(state.poll_interval_s)
+
         # Plain rows in Core: this is most polls, and the ORM's unit of work doubled its cost.
-        with self.engine.begin() as connection:
-            pollstate.mark_unchanged(
-                connection, state.id, at=started,
-                next_due_at=self.clock() + self._interval(state.poll_interval_s),
-                etag=scraped.fetch.etag, last_modified=scraped.fetch.last_modified)
+        # Committed together with other threads' unchanged polls (tracker/groupcommit.py).
+        def write(connection: Connection) -> pollstate.Latest | None:
+            pollstate.mark_unchanged(connection, state.id, at=started, next_due_at=next_due_at,
+                                     etag=scraped.fetch.etag,
+                                     last_modified=scraped.fetch.last_modified)
             latest = pollstate.reconfirm_latest(connection, state.id, started)
             history.write_poll_log(connection, letter_id=state.id, started_at=started,
                                    duration_ms=duration_ms, outcome="unchanged",
                                    http_status=status, keep=self.settings.poll_log_keep)
+            return latest
+
+        latest = self._unchanged.run(write)
         if latest is None:
             return PollResult(state.slug, "unchanged", http_status=status)
         return PollResult(state.slug, "unchanged", latest.reported_count, latest.listed_count,
@@ -210,7 +240,7 @@ class Poller:
     def _record_failure(self, state: LetterState, exc: SignwatchScrapeError, started: datetime,
                         duration_ms: int) -> PollResult:
         status = getattr(exc, "status_code", None)
-        with self.sessions() as session, session.begin():
+        with self._writing, self.sessions() as session, session.begin():
             letter = _locked_letter(session, state.id)
             self._note_failure(letter, exc, started)
             history.write_poll_log(session, letter_id=letter.id, started_at=started,

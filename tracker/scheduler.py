@@ -78,8 +78,9 @@ class Ticker:
 
     def __init__(self, sessions: sessionmaker[Session], run_one: Callable[[int], object], *,
                  max_concurrent: int = 4, batch: int = 100,
-                 clock: Callable[[], datetime] = _utcnow):
-        self.sessions, self.run_one = sessions, run_one
+                 clock: Callable[[], datetime] = _utcnow,
+                 preload: Callable[[list[int]], object] | None = None):
+        self.sessions, self.run_one, self.preload = sessions, run_one, preload
         self.max_concurrent, self.batch, self.clock = max_concurrent, batch, clock
 
     def tick(self) -> int:
@@ -87,6 +88,8 @@ class Ticker:
         ids = claim_due(self.sessions, self.clock(), self.batch)
         if not ids:
             return 0
+        if self.preload is not None:  # the claimed letters' poll state, in one query
+            self.preload(ids)
         with ThreadPoolExecutor(max_workers=min(self.max_concurrent, len(ids))) as pool:
             for letter_id, outcome in zip(ids, pool.map(self._safe_run, ids), strict=True):
                 line = outcome.line() if hasattr(outcome, "line") else outcome
@@ -113,12 +116,14 @@ def ticker_for(app: Flask, *, defer: bool = False) -> Ticker:
         from tracker.worker import defer_poll
 
         run_one: Callable[[int], object] = partial(defer_poll, app)
+        preload = None
     else:
         from tracker.runtime import get_poller
 
-        run_one = get_poller(app).poll
+        poller = get_poller(app)
+        run_one, preload = poller.poll, poller.preload
     return Ticker(session_factory(app), run_one,
-                  max_concurrent=int(app.config["MAX_CONCURRENT_POLLS"]))
+                  max_concurrent=int(app.config["MAX_CONCURRENT_POLLS"]), preload=preload)
 
 
 def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):
