@@ -6,9 +6,17 @@ tables count such changes in the one row of ``data_generation``; everything else
 that find a page unchanged, the poll log, snapshots, letters) leaves the count alone, so the
 cache outlives them. Triggers see every writer: polls, editors, roster matches, raw SQL.
 Moving a signature's last-seen time (every kept signer, on every changed poll) is not
-counted: no cached read depends on it.
+counted: no cached read depends on it. Nor is adding a person: a new person changes nothing
+until a signature or a facet points at it (or it is merged), and those are counted; a first
+poll of 100,000 signers adds 100,000 people.
 
-SQLite: a row trigger adds one per changed row (one writer at a time: no contention).
+SQLite: a row trigger adds one per changed or deleted row (one writer at a time: no
+contention). Added rows have no trigger: SQLite hands out ids in commit order (one writer),
+so the newest id of each table, read with the count, tells of them for free; a trigger per
+added row cost a first poll of 100,000 signers ~3 s (400,000 rows), even one that only
+looked. The one change this misses: a row added by hand under an id below its table's
+newest (say, restoring deleted facets with their old ids) is not seen until the next counted
+change or a restart of the process.
 PostgreSQL: a statement trigger notes the transaction once in ``data_generation_pending``
 and a deferred trigger on that row adds one at commit, so writers of different letters
 wait on the counter's row only while committing, and counts follow commit order.
@@ -23,7 +31,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, event, select, text
+from sqlalchemy import BigInteger, Connection, String, event, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -31,6 +39,7 @@ from models.signers import Facet, Person, Signature, SignatureEvent
 
 COUNTED_TABLES = (Signature, SignatureEvent, Facet, Person)
 NOT_COUNTED = {"signature": {"last_seen_at"}}
+INSERTS_NOT_COUNTED = {"person"}
 ROW_ID = 1
 
 
@@ -52,11 +61,16 @@ class DataGenerationPending(Base):
     txid: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
-def current(session: Session) -> tuple[str, int] | None:
-    """(epoch, count) as this session's transaction sees it; None if the row is missing."""
-    row = session.execute(select(DataGeneration.epoch, DataGeneration.n)
-                          .where(DataGeneration.id == ROW_ID)).first()
-    return None if row is None else (row.epoch, row.n)
+def current(session: Session) -> tuple[Any, ...] | None:
+    """(epoch, count, ...) as this session's transaction sees it; None if the row is missing.
+
+    On SQLite the newest id of each table whose appended rows are not counted follows."""
+    columns: list[Any] = [DataGeneration.epoch, DataGeneration.n]
+    if session.get_bind().dialect.name == "sqlite":
+        columns += [select(func.max(model.id)).scalar_subquery()
+                    for model in COUNTED_TABLES if model.__tablename__ not in INSERTS_NOT_COUNTED]
+    row = session.execute(select(*columns).where(DataGeneration.id == ROW_ID)).first()
+    return None if row is None else tuple(row)
 
 
 def ensure_row(connection: Connection) -> None:
@@ -97,13 +111,19 @@ def _tables() -> list[Any]:
     return [model.__table__ for model in COUNTED_TABLES]
 
 
+def _operations(table: Any, inserts: bool = True) -> list[tuple[str, str]]:
+    """(trigger name suffix, the operation it follows) of the changes counted on ``table``."""
+    found = [("delete", "DELETE"), ("update", _update_of(table))]
+    if not inserts or table.name in INSERTS_NOT_COUNTED:
+        return found
+    return [("insert", "INSERT"), *found]
+
+
 def _sqlite_ddl() -> list[str]:
     bump = f"BEGIN UPDATE data_generation SET n = n + 1 WHERE id = {ROW_ID}; END"
     return [f"CREATE TRIGGER IF NOT EXISTS data_generation_{table.name}_{name} "
             f"AFTER {operation} ON {table.name} FOR EACH ROW {bump}"
-            for table in _tables()
-            for name, operation in (("insert", "INSERT"), ("delete", "DELETE"),
-                                    ("update", _update_of(table)))]
+            for table in _tables() for name, operation in _operations(table, inserts=False)]
 
 
 def _sqlite_drops() -> list[str]:
@@ -130,8 +150,9 @@ END $$"""
 
 def _postgresql_ddl() -> list[str]:
     statements = [NOTE_FUNCTION, BUMP_FUNCTION, *_postgresql_trigger_drops()]
-    statements += [f"CREATE TRIGGER data_generation_{table.name} AFTER INSERT OR DELETE OR "
-                   f"TRUNCATE OR {_update_of(table)} ON {table.name} FOR EACH STATEMENT "
+    statements += [f"CREATE TRIGGER data_generation_{table.name} AFTER "
+                   + " OR ".join(operation for _, operation in _operations(table))
+                   + f" OR TRUNCATE ON {table.name} FOR EACH STATEMENT "
                    "EXECUTE FUNCTION data_generation_note()" for table in _tables()]
     statements.append(
         "CREATE CONSTRAINT TRIGGER data_generation_commit AFTER INSERT ON "
