@@ -11,7 +11,7 @@ import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -301,10 +301,13 @@ def _ordered(stmt: Select[Any], query: SignerQuery) -> Select[Any]:
 
 
 def signers_page(session: Session, letter_id: int, query: SignerQuery,
-                 page: int, per_page: int) -> Page:
-    """One page of the signer table, with each row's facets."""
+                 page: int, per_page: int, *, version: Hashable | None = None) -> Page:
+    """One page of the signer table, with each row's facets; the total cached by ``version``.
+
+    Sort and descending do not change the total, so every order shares one cached count."""
     stmt = _signer_select(letter_id, query)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    total = cached(version, ("signers_total", letter_id, replace(query, sort="", descending=False)),
+                   lambda: session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
     rows = session.execute(_ordered(stmt, query).offset((page - 1) * per_page).limit(per_page))
     items = [SignerRow(sig, bool(removed)) for sig, removed in rows]
     _attach_facets(session, items)

@@ -109,3 +109,19 @@ def test_web_perf_cache_outlives_an_unchanged_poll(app, session, mozilla) -> Non
     with session.begin():
         assert (reads.data_version(session), reads.series_version(session, mozilla)) == before
     assert before[0] is not None
+
+
+def test_web_perf_cache_signer_total_follows_an_added_facet(client, session, mozilla) -> None:
+    """The filtered total is cached; a facet added later still counts at once."""
+    url = f"{API}/signers?facet=organization:Mozilla"
+
+    def total() -> int:
+        return client.get(url).get_json()["meta"]["total"]
+
+    assert total() == total() == 24
+    with session.begin():
+        other = session.scalars(select(Signature).where(Signature.letter_id == mozilla)
+                                .order_by(Signature.id.desc()).limit(1)).one()
+        session.add(Facet(signature_id=other.id, key="organization", value="Mozilla",
+                          source="editor"))
+    assert total() == 25

@@ -135,13 +135,15 @@ def snapshots(slug: str) -> Response:
 
 @bp.get("/letters/<slug>/signers")
 def signers(slug: str) -> Response:
+    version = reads.data_version(get_session())
     found = letter_or_404(slug)
     number, per_page = _paging()
     sort = request.args.get("sort", "position")
     query = reads.SignerQuery(search=_clean(request.args.get("q", "")),
                               facet=requested_facet(), sort=sort.lstrip("-"),
                               descending=sort.startswith("-"), as_of=requested_as_of())
-    page = reads.signers_page(get_session(), found.id, query, number, per_page)
+    page = reads.signers_page(get_session(), found.id, query, number, per_page,
+                              version=version)
     data = [_signer_json(row) for row in page.items]
     return _paginated(data, page, "api.signers", slug=slug)
 

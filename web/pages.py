@@ -159,7 +159,7 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
     current = reads.current_snapshot(session, letter.id, as_of)
     keys = reads.facet_keys(session, letter.id, version=version) or list(reads.COMPOSITION_KEYS)
     signers = reads.signers_page(session, letter.id, reads.SignerQuery(as_of=as_of), 1,
-                                 SIGNERS_PER_PAGE)
+                                 SIGNERS_PER_PAGE, version=version)
     return {
         "letter": letter, "as_of": as_of, "current": current,
         "citation": citation(session, letter, current, as_of),
@@ -190,7 +190,8 @@ def signers_page(slug: str):
         search=request.args.get("q", "").strip(), facet=requested_facet(),
         sort=sort.lstrip("-"), descending=sort.startswith("-"), as_of=requested_as_of())
     page = reads.signers_page(get_session(), letter.id, query, requested_int("page", 1),
-                              requested_int("per_page", SIGNERS_PER_PAGE, PER_PAGE_MAX))
+                              requested_int("per_page", SIGNERS_PER_PAGE, PER_PAGE_MAX),
+                              version=version)
     facet_keys = reads.facet_keys(get_session(), letter.id, version=version)
     return render_template("signers.html", letter=letter, page=page, query=query, sort=sort,
                            facet_keys=facet_keys, page_url=_page_url(slug))
