@@ -280,7 +280,13 @@ def write_poll_log(db: Session | Connection, *, letter_id: int, started_at: date
     values = {"letter_id": letter_id, "started_at": started_at, "duration_ms": duration_ms,
               "outcome": outcome, "http_status": http_status,
               "error": error[:4000] if error else None, "snapshot_id": snapshot_id}
-    if _INSERT_POLL_LOG.execute(connection, values).scalar_one() % PRUNE_EVERY:
+    logged = _INSERT_POLL_LOG.execute(connection, values).scalar_one()
+    prune_poll_log(connection, letter_id, logged, keep)
+
+
+def prune_poll_log(connection: Connection, letter_id: int, logged_id: int, keep: int) -> None:
+    """After entry ``logged_id``: drop the letter's entries beyond the newest ``keep``."""
+    if logged_id % PRUNE_EVERY:
         return  # pruning every PRUNE_EVERY-th entry keeps the log bounded at less cost
     cutoff = connection.scalar(
         select(PollLog.id).where(PollLog.letter_id == letter_id)

@@ -118,3 +118,46 @@ def test_reconfirm_latest_never_moves_confirmation_back(app, engine, letter_id):
 def test_reconfirm_latest_without_snapshot_returns_none(engine, letter_id):
     with engine.begin() as connection:
         assert pollstate.reconfirm_latest(connection, letter_id, T0) is None
+
+
+def record(engine: Engine, letter_id: int, at: datetime, keep: int = 500):
+    with engine.begin() as connection:
+        return pollstate.record_unchanged(
+            connection, letter_id, at=at, next_due_at=at + timedelta(minutes=15),
+            etag='"v2"', last_modified=None, duration_ms=7, http_status=304,
+            poll_log_keep=keep)
+
+
+def test_record_unchanged_writes_the_three_rows(app, engine, letter_id):
+    """One statement on PostgreSQL, three on SQLite: the same rows either way."""
+    from sqlalchemy import select
+
+    from models import PollLog
+
+    assert record(engine, letter_id, T0 + timedelta(minutes=1)) is None  # no snapshot yet
+    snapshot_id = add_snapshot(app, letter_id, T0)
+    latest = record(engine, letter_id, T0 + timedelta(minutes=2))
+    assert latest == (snapshot_id, 12, 10)
+    letter, snapshot = load(app, Letter, letter_id), load(app, Snapshot, snapshot_id)
+    assert (letter.etag, letter.consecutive_failures, letter.last_outcome) == ('"v2"', 0, "ok")
+    assert letter.last_polled_at == T0 + timedelta(minutes=2)
+    assert letter.next_due_at == T0 + timedelta(minutes=17)
+    assert (snapshot.confirmations, snapshot.last_confirmed_at) == (2, T0 + timedelta(minutes=2))
+    with session_factory(app)() as session:
+        logs = session.execute(select(PollLog.outcome, PollLog.http_status, PollLog.duration_ms,
+                                      PollLog.started_at).order_by(PollLog.id)).all()
+    assert [tuple(row) for row in logs] == [
+        ("unchanged", 304, 7, T0 + timedelta(minutes=1)),
+        ("unchanged", 304, 7, T0 + timedelta(minutes=2))]
+
+
+def test_record_unchanged_keeps_the_log_bounded(app, engine, letter_id):
+    from sqlalchemy import func, select
+
+    from models import PollLog
+
+    for minute in range(45):
+        record(engine, letter_id, T0 + timedelta(minutes=minute), keep=5)
+    with session_factory(app)() as session:
+        kept = session.scalar(select(func.count()).select_from(PollLog))
+    assert 5 <= kept < 5 + 20  # pruned every 20th entry down to the newest 5

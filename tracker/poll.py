@@ -222,14 +222,11 @@ class Poller:
         # Plain rows in Core: this is most polls, and the ORM's unit of work doubled its cost.
         # Committed together with other threads' unchanged polls (tracker/groupcommit.py).
         def write(connection: Connection) -> pollstate.Latest | None:
-            pollstate.mark_unchanged(connection, state.id, at=started, next_due_at=next_due_at,
-                                     etag=scraped.fetch.etag,
-                                     last_modified=scraped.fetch.last_modified)
-            latest = pollstate.reconfirm_latest(connection, state.id, started)
-            history.write_poll_log(connection, letter_id=state.id, started_at=started,
-                                   duration_ms=duration_ms, outcome="unchanged",
-                                   http_status=status, keep=self.settings.poll_log_keep)
-            return latest
+            return pollstate.record_unchanged(
+                connection, state.id, at=started, next_due_at=next_due_at,
+                etag=scraped.fetch.etag, last_modified=scraped.fetch.last_modified,
+                duration_ms=duration_ms, http_status=status,
+                poll_log_keep=self.settings.poll_log_keep)
 
         latest = self._unchanged.run(write)
         if latest is None:
