@@ -100,19 +100,6 @@ class PageCopy:
     sha256: str
 
 
-@dataclass(frozen=True)
-class LetterState:
-    id: int
-    slug: str
-    url: str
-    kind: str
-    options: dict[str, Any]
-    etag: str | None
-    last_modified: str | None
-    content_sha256: str | None
-    poll_interval_s: int
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -163,20 +150,17 @@ class Poller:
         loaded = time.monotonic()
         self._preloaded.update((row.id, (row, loaded)) for row in rows)
 
-    def _state(self, letter_id: int) -> LetterState:
+    def _state(self, letter_id: int) -> pollstate.PollState:
         found = self._preloaded.pop(letter_id, None)
         if found is not None and time.monotonic() - found[1] <= PRELOAD_MAX_AGE_S:
             row = found[0]
         else:
             with self.engine.connect() as connection:
                 row = pollstate.poll_state(connection, letter_id)
-        state = LetterState(row.id, row.slug, row.url, row.kind, dict(row.options or {}),
-                            row.etag, row.last_modified, row.content_sha256,
-                            row.poll_interval_s)
         if row.pending_suspect:
             # A suspect change is confirmed by re-reading the page, not by a 304.
-            state = replace(state, etag=None, last_modified=None, content_sha256=None)
-        return state
+            return row._replace(etag=None, last_modified=None, content_sha256=None)
+        return row
 
     def record(self, letter_id: int, page: Page, *, observed_at: datetime,
                duration_ms: int = 0) -> PollResult:
@@ -214,7 +198,7 @@ class Poller:
                 _learn_from_page(letter, page.result)
             return result
 
-    def _record_unchanged(self, state: LetterState, scraped: Scraped, started: datetime,
+    def _record_unchanged(self, state: pollstate.PollState, scraped: Scraped, started: datetime,
                           duration_ms: int) -> PollResult:
         status = scraped.fetch.status_code
         next_due_at = self.clock() + self._interval(state.poll_interval_s)
@@ -234,8 +218,8 @@ class Poller:
         return PollResult(state.slug, "unchanged", latest.reported_count, latest.listed_count,
                           delta=0, snapshot_id=latest.id)
 
-    def _record_failure(self, state: LetterState, exc: SignwatchScrapeError, started: datetime,
-                        duration_ms: int) -> PollResult:
+    def _record_failure(self, state: pollstate.PollState, exc: SignwatchScrapeError,
+                        started: datetime, duration_ms: int) -> PollResult:
         status = getattr(exc, "status_code", None)
         with self._writing, self.sessions() as session, session.begin():
             letter = _locked_letter(session, state.id)
