@@ -8,17 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Letter, Snapshot
-from tests.tracking import FIXTURES, RMS_SNAPSHOTS
+from tests.tracking import FIXTURES, serve_first_rms
 
 UK = FIXTURES / "uk_petition_241584_evilneuro_gitscrape"
 
 
 @pytest.fixture
 def served_letter(httpserver) -> str:
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/letter.md").respond_with_data(
-        RMS_SNAPSHOTS[0].read_bytes(), content_type="text/markdown")
-    return httpserver.url_for("/letter.md")
+    return serve_first_rms(httpserver)
 
 
 def test_preview_json_prints_the_documented_keys(runner, session, served_letter) -> None:

@@ -10,16 +10,13 @@ from sqlalchemy import event, update
 import tracker.poll
 from models import Letter, Snapshot, pollstate
 from models.db import get_engine, session_factory
-from tests.tracking import RMS_SNAPSHOTS, SteppingClock, add_letter, make_poller
+from tests.tracking import SteppingClock, add_letter, make_poller, serve_first_rms
 from tracker.scheduler import Ticker
 
 
 @pytest.fixture
 def letter_url(httpserver) -> str:
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/letter.md").respond_with_data(
-        RMS_SNAPSHOTS[0].read_bytes(), content_type="text/markdown; charset=utf-8")
-    return httpserver.url_for("/letter.md")
+    return serve_first_rms(httpserver)
 
 
 def letter_state_reads(engine) -> list[str]:

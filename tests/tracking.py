@@ -61,3 +61,11 @@ def add_letter(app: Flask, url: str, *, kind: str = "auto") -> int:
         letter = queries.add_letter(session, url=url, title=None, kind=kind,
                                     poll_interval_s=900, now=datetime.now(UTC))
         return letter.id
+
+
+def serve_first_rms(httpserver) -> str:
+    """Serve the RMS letter's first real snapshot (and no robots.txt); its URL."""
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/letter.md").respond_with_data(
+        RMS_SNAPSHOTS[0].read_bytes(), content_type="text/markdown")
+    return httpserver.url_for("/letter.md")
