@@ -14,16 +14,20 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
+    Integer,
+    String,
     bindparam,
     case,
+    column,
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
-    true,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from models import history
@@ -98,23 +102,73 @@ class Latest(NamedTuple):
     listed_count: int | None
 
 
-# PostgreSQL: the three writes in one statement (one round trip instead of three). Data-
-# modifying CTEs all run, to completion, whether or not the final SELECT reads them.
-_marked = MARK_UNCHANGED.returning(Letter.id).cte("marked")
-_reconfirmed = RECONFIRM_LATEST.cte("reconfirmed")
-_logged = (insert(PollLog).values(
-    letter_id=bindparam("for_letter"), started_at=_AT, duration_ms=bindparam("duration_ms"),
-    outcome="unchanged", http_status=bindparam("http_status"), error=None, snapshot_id=None)
-    .returning(PollLog.id).cte("logged"))
-RECORD_UNCHANGED = (
-    select(_logged.c.id, _reconfirmed.c.id, _reconfirmed.c.reported_count,
-           _reconfirmed.c.listed_count)
-    .select_from(_logged.outerjoin(_reconfirmed, true())).add_cte(_marked))
+class Unchanged(NamedTuple):
+    """One poll that found its page as it was: what ``record_unchanged`` writes for it."""
+    letter_id: int
+    at: datetime
+    next_due_at: datetime
+    etag: str | None
+    last_modified: str | None
+    duration_ms: int
+    http_status: int | None
+
+
+# PostgreSQL: the three writes of many polls in one statement, the polls' values passed as
+# one array per column. Data-modifying CTEs all run, to completion, whether or not the final
+# SELECT reads them. A letter may appear once per statement (UPDATE ... FROM updates a row
+# once, whichever input row matched).
+_COLUMNS = (("letter_id", Integer()), ("at", UTCDateTime()), ("due_at", UTCDateTime()),
+            ("etag", String()), ("last_modified", String()), ("duration_ms", Integer()),
+            ("http_status", Integer()))
+_ARRAYS = tuple(f"{name}_array" for name, _type in _COLUMNS)
+_input = (select(func.unnest(*(bindparam(array, type_=ARRAY(type_))
+                               for array, (_name, type_) in zip(_ARRAYS, _COLUMNS, strict=True)))
+                 .table_valued(*(column(name, type_) for name, type_ in _COLUMNS))
+                 .render_derived(name="polled"))
+          .cte("polled_input"))
+
+
+def _later(column_: Any, at: Any) -> Any:
+    """``column_`` moved forward to ``at``, never back."""
+    return case((or_(column_.is_(None), column_ < at), at), else_=column_)
+
+
+_marked_many = (
+    update(Letter).where(Letter.id == _input.c.letter_id)
+    .values(consecutive_failures=0, last_error=None, last_outcome="ok",
+            last_polled_at=_later(Letter.last_polled_at, _input.c.at),
+            next_due_at=_input.c.due_at,
+            etag=func.coalesce(_input.c.etag, Letter.etag),
+            last_modified=func.coalesce(_input.c.last_modified, Letter.last_modified))
+    .returning(Letter.id).cte("marked"))
+_newest_ok_id = (select(Snapshot.id)
+                 .where(Snapshot.letter_id == _input.c.letter_id, Snapshot.status == "ok")
+                 .order_by(Snapshot.observed_at.desc()).limit(1)
+                 .correlate(_input).scalar_subquery())
+_newest = select(_input.c.letter_id, _input.c.at, _newest_ok_id.label("snapshot_id")).cte("newest")
+_reconfirmed_many = (
+    update(Snapshot).where(Snapshot.id == _newest.c.snapshot_id)
+    .values(last_confirmed_at=_later(Snapshot.last_confirmed_at, _newest.c.at),
+            confirmations=Snapshot.confirmations + 1)
+    .returning(Snapshot.letter_id, Snapshot.id, Snapshot.reported_count, Snapshot.listed_count)
+    .cte("reconfirmed"))
+_logged_many = (
+    insert(PollLog).from_select(
+        ["letter_id", "started_at", "duration_ms", "outcome", "http_status"],
+        select(_input.c.letter_id, _input.c.at, _input.c.duration_ms, literal("unchanged"),
+               _input.c.http_status))
+    .returning(PollLog.letter_id, PollLog.id).cte("logged"))
+RECORD_UNCHANGED_MANY = (
+    select(_logged_many.c.letter_id, _logged_many.c.id, _reconfirmed_many.c.id,
+           _reconfirmed_many.c.reported_count, _reconfirmed_many.c.listed_count)
+    .select_from(_logged_many.outerjoin(
+        _reconfirmed_many, _reconfirmed_many.c.letter_id == _logged_many.c.letter_id))
+    .add_cte(_marked_many))
 
 _POLL_STATE = Prepared(POLL_STATE)
 _MARK_UNCHANGED = Prepared(MARK_UNCHANGED)
 _RECONFIRM_LATEST = Prepared(RECONFIRM_LATEST)
-_RECORD_UNCHANGED = Prepared(RECORD_UNCHANGED)
+_RECORD_UNCHANGED_MANY = Prepared(RECORD_UNCHANGED_MANY)
 
 
 def poll_state(connection: Connection, letter_id: int) -> PollState:
@@ -135,23 +189,60 @@ def record_unchanged(connection: Connection, letter_id: int, *, at: datetime,
                      next_due_at: datetime, etag: str | None, last_modified: str | None,
                      duration_ms: int, http_status: int | None,
                      poll_log_keep: int) -> Latest | None:
-    """A poll that found nothing new: ``mark_unchanged``, ``reconfirm_latest`` and its log entry.
+    """A poll that found nothing new: ``mark_unchanged``, ``reconfirm_latest`` and its log entry."""
+    polled = Unchanged(letter_id, at, next_due_at, etag, last_modified, duration_ms, http_status)
+    return record_unchanged_many(connection, [polled], poll_log_keep)[0]
 
-    One statement on PostgreSQL, three elsewhere (SQLite has no data-modifying CTEs)."""
+
+def record_unchanged_many(connection: Connection, polls: Sequence[Unchanged],
+                          poll_log_keep: int) -> list[Latest | None]:
+    """``record_unchanged`` for each poll, in order: each letter's newest ok snapshot or None.
+
+    PostgreSQL: one statement for each run of distinct letters; elsewhere three per poll
+    (SQLite has no data-modifying CTEs)."""
     if connection.dialect.name != "postgresql":
-        mark_unchanged(connection, letter_id, at=at, next_due_at=next_due_at, etag=etag,
-                       last_modified=last_modified)
-        latest = reconfirm_latest(connection, letter_id, at)
-        history.write_poll_log(connection, letter_id=letter_id, started_at=at,
-                               duration_ms=duration_ms, outcome="unchanged",
-                               http_status=http_status, keep=poll_log_keep)
-        return latest
-    (logged, *snapshot), = _RECORD_UNCHANGED.rows(connection, {
-        "for_letter": letter_id, "at": at, "due_at": next_due_at, "new_etag": etag,
-        "new_last_modified": last_modified, "duration_ms": duration_ms,
-        "http_status": http_status})
-    history.prune_poll_log(connection, letter_id, logged, poll_log_keep)
-    return None if snapshot[0] is None else Latest(*snapshot)
+        return [_record_one(connection, polled, poll_log_keep) for polled in polls]
+    found: list[Latest | None] = []
+    for run in _distinct_letter_runs(polls):
+        found.extend(_record_run(connection, run, poll_log_keep))
+    return found
+
+
+def _record_one(connection: Connection, polled: Unchanged, poll_log_keep: int) -> Latest | None:
+    mark_unchanged(connection, polled.letter_id, at=polled.at, next_due_at=polled.next_due_at,
+                   etag=polled.etag, last_modified=polled.last_modified)
+    latest = reconfirm_latest(connection, polled.letter_id, polled.at)
+    history.write_poll_log(connection, letter_id=polled.letter_id, started_at=polled.at,
+                           duration_ms=polled.duration_ms, outcome="unchanged",
+                           http_status=polled.http_status, keep=poll_log_keep)
+    return latest
+
+
+def _distinct_letter_runs(polls: Sequence[Unchanged]) -> list[list[Unchanged]]:
+    """``polls`` cut, in order, into runs where no letter appears twice."""
+    runs: list[list[Unchanged]] = [[]]
+    seen: set[int] = set()
+    for polled in polls:
+        if polled.letter_id in seen:
+            runs.append([])
+            seen.clear()
+        runs[-1].append(polled)
+        seen.add(polled.letter_id)
+    return [run for run in runs if run]
+
+
+def _record_run(connection: Connection, run: Sequence[Unchanged],
+                poll_log_keep: int) -> list[Latest | None]:
+    columns = zip(*run, strict=True)
+    rows = _RECORD_UNCHANGED_MANY.rows(connection, dict(zip(_ARRAYS, map(list, columns),
+                                                            strict=True)))
+    by_letter = {letter_id: (logged, snapshot) for letter_id, logged, *snapshot in rows}
+    found: list[Latest | None] = []
+    for polled in run:
+        logged, snapshot = by_letter[polled.letter_id]
+        history.prune_poll_log(connection, polled.letter_id, logged, poll_log_keep)
+        found.append(None if snapshot[0] is None else Latest(*snapshot))
+    return found
 
 
 def mark_unchanged(connection: Connection, letter_id: int, *, at: datetime, next_due_at: datetime,

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from models import PollLog, queries
+from models import PollLog, pollstate, queries
 from models.db import get_engine, session_factory
 from tracker.groupcommit import GroupCommit
 
@@ -119,3 +119,34 @@ def test_groupcommit_batches_are_bounded(engine, letter_id) -> None:
 
 def test_groupcommit_alone_runs_at_once(engine, letter_id) -> None:
     assert GroupCommit(engine).run(log_work(letter_id, "alone")) == "alone"
+
+
+def test_groupcommit_write_gets_the_queued_items_in_order(engine, letter_id) -> None:
+    lock, batches = CountingLock(), []
+
+    def double_each(_connection: Connection, items) -> list[int]:
+        batches.append(list(items))
+        return [item * 2 for item in items]
+
+    group = GroupCommit(engine, lock, write=double_each)
+    results = run_queued(group, lock, list(range(THREADS)))
+    assert results == {n: n * 2 for n in range(THREADS)}
+    assert len(batches) == 1 and sorted(batches[0]) == list(range(THREADS))
+
+
+def unchanged(letter_id: int) -> pollstate.Unchanged:
+    return pollstate.Unchanged(letter_id, AT, AT, None, None, 5, 304)
+
+
+def test_groupcommit_batched_statement_fails_only_the_bad_poll(engine, letter_id) -> None:
+    """On PostgreSQL the batch is one statement: a bad row fails it, then each is retried."""
+    lock = CountingLock()
+    group = GroupCommit(engine, lock,
+                        write=lambda c, polls: pollstate.record_unchanged_many(c, polls, 500))
+    polls = [unchanged(letter_id)] * 3 + [unchanged(letter_id + 1000)]
+    results = run_queued(group, lock, polls)
+    assert isinstance(results.pop(3), IntegrityError)
+    assert results == {0: None, 1: None, 2: None}  # no snapshot yet: nothing to reconfirm
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(PollLog)) == 3
+

@@ -161,3 +161,41 @@ def test_record_unchanged_keeps_the_log_bounded(app, engine, letter_id):
     with session_factory(app)() as session:
         kept = session.scalar(select(func.count()).select_from(PollLog))
     assert 5 <= kept < 5 + 20  # pruned every 20th entry down to the newest 5
+
+
+def other_letter(app: Flask) -> int:
+    with session_factory(app)() as session, session.begin():
+        return queries.add_letter(session, url="https://example.org/other", title=None,
+                                  kind="auto", poll_interval_s=900, now=T0).id
+
+
+def polled(letter_id: int, minutes: int) -> pollstate.Unchanged:
+    at = T0 + timedelta(minutes=minutes)
+    return pollstate.Unchanged(letter_id, at, at + timedelta(minutes=15), None, None,
+                               minutes, 200)
+
+
+def test_record_unchanged_many_answers_each_poll_in_order(app, engine, letter_id):
+    """A letter polled twice in one batch is written twice (two statements on PostgreSQL)."""
+    from sqlalchemy import select
+
+    from models import PollLog
+
+    snapshot_id, second = add_snapshot(app, letter_id, T0), other_letter(app)
+    polls = [polled(letter_id, 3), polled(second, 4), polled(letter_id, 5)]
+    with engine.begin() as connection:
+        found = pollstate.record_unchanged_many(connection, polls, 500)
+    assert found == [(snapshot_id, 12, 10), None, (snapshot_id, 12, 10)]
+    snapshot = load(app, Snapshot, snapshot_id)
+    assert (snapshot.confirmations, snapshot.last_confirmed_at) == (3, T0 + timedelta(minutes=5))
+    assert load(app, Letter, letter_id).last_polled_at == T0 + timedelta(minutes=5)
+    assert load(app, Letter, second).next_due_at == T0 + timedelta(minutes=19)
+    with session_factory(app)() as session:
+        logs = session.execute(select(PollLog.letter_id, PollLog.duration_ms)
+                               .order_by(PollLog.duration_ms)).all()
+    assert [tuple(row) for row in logs] == [(letter_id, 3), (second, 4), (letter_id, 5)]
+
+
+def test_record_unchanged_many_of_nothing_writes_nothing(engine):
+    with engine.begin() as connection:
+        assert pollstate.record_unchanged_many(connection, [], 500) == []

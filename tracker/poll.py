@@ -121,7 +121,10 @@ class Poller:
         # queue for it on a lock instead, which hands it on the moment it is free.
         sqlite = self.engine.dialect.name == "sqlite"
         self._writing = threading.Lock() if sqlite else contextlib.nullcontext()
-        self._unchanged = GroupCommit(self.engine, self._writing if sqlite else None)
+        self._unchanged: GroupCommit[pollstate.Unchanged, pollstate.Latest | None] = GroupCommit(
+            self.engine,
+            self._writing if sqlite else None,
+            write=self._write_unchanged)
         self._preloaded: dict[int, tuple[pollstate.PollState, float]] = {}
 
     def poll(self, letter_id: int) -> PollResult:
@@ -204,19 +207,18 @@ class Poller:
         next_due_at = self.clock() + self._interval(state.poll_interval_s)
 
         # Plain rows in Core: this is most polls, and the ORM's unit of work doubled its cost.
-        # Committed together with other threads' unchanged polls (tracker/groupcommit.py).
-        def write(connection: Connection) -> pollstate.Latest | None:
-            return pollstate.record_unchanged(
-                connection, state.id, at=started, next_due_at=next_due_at,
-                etag=scraped.fetch.etag, last_modified=scraped.fetch.last_modified,
-                duration_ms=duration_ms, http_status=status,
-                poll_log_keep=self.settings.poll_log_keep)
-
-        latest = self._unchanged.run(write)
+        # Written together with other threads' unchanged polls (tracker/groupcommit.py).
+        latest = self._unchanged.run(pollstate.Unchanged(
+            state.id, started, next_due_at, scraped.fetch.etag, scraped.fetch.last_modified,
+            duration_ms, status))
         if latest is None:
             return PollResult(state.slug, "unchanged", http_status=status)
         return PollResult(state.slug, "unchanged", latest.reported_count, latest.listed_count,
                           delta=0, snapshot_id=latest.id)
+
+    def _write_unchanged(self, connection: Connection, polls: Sequence[pollstate.Unchanged]
+                         ) -> list[pollstate.Latest | None]:
+        return pollstate.record_unchanged_many(connection, polls, self.settings.poll_log_keep)
 
     def _record_failure(self, state: pollstate.PollState, exc: SignwatchScrapeError,
                         started: datetime, duration_ms: int) -> PollResult:
