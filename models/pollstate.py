@@ -55,9 +55,9 @@ POLL_STATES = _STATE_COLUMNS.where(Letter.id.in_(bindparam("letters", expanding=
 _AT = bindparam("at", type_=UTCDateTime())
 
 
-def _not_before(column: Any) -> Any:
-    """``column`` moved forward to :at, never back (a slow poll may finish late)."""
-    return case((or_(column.is_(None), column < _AT), _AT), else_=column)
+def _not_before(column_: Any, at: Any = _AT) -> Any:
+    """``column_`` moved forward to ``at``, never back (a slow poll may finish late)."""
+    return case((or_(column_.is_(None), column_ < at), at), else_=column_)
 
 
 _latest_ok_id = (select(Snapshot.id)
@@ -128,15 +128,10 @@ _input = (select(func.unnest(*(bindparam(array, type_=ARRAY(type_))
           .cte("polled_input"))
 
 
-def _later(column_: Any, at: Any) -> Any:
-    """``column_`` moved forward to ``at``, never back."""
-    return case((or_(column_.is_(None), column_ < at), at), else_=column_)
-
-
 _marked_many = (
     update(Letter).where(Letter.id == _input.c.letter_id)
     .values(consecutive_failures=0, last_error=None, last_outcome="ok",
-            last_polled_at=_later(Letter.last_polled_at, _input.c.at),
+            last_polled_at=_not_before(Letter.last_polled_at, _input.c.at),
             next_due_at=_input.c.due_at,
             etag=func.coalesce(_input.c.etag, Letter.etag),
             last_modified=func.coalesce(_input.c.last_modified, Letter.last_modified))
@@ -148,7 +143,7 @@ _newest_ok_id = (select(Snapshot.id)
 _newest = select(_input.c.letter_id, _input.c.at, _newest_ok_id.label("snapshot_id")).cte("newest")
 _reconfirmed_many = (
     update(Snapshot).where(Snapshot.id == _newest.c.snapshot_id)
-    .values(last_confirmed_at=_later(Snapshot.last_confirmed_at, _newest.c.at),
+    .values(last_confirmed_at=_not_before(Snapshot.last_confirmed_at, _newest.c.at),
             confirmations=Snapshot.confirmations + 1)
     .returning(Snapshot.letter_id, Snapshot.id, Snapshot.reported_count, Snapshot.listed_count)
     .cte("reconfirmed"))
