@@ -58,6 +58,11 @@ def log_work(letter_id: int, outcome: str):
     return work
 
 
+def run_each(connection: Connection, works) -> list[object]:
+    """Items that are ``work(connection)`` callables, run in order."""
+    return [work(connection) for work in works]
+
+
 def commits(engine: Engine) -> list[int]:
     counted: list[int] = []
     event.listen(engine, "commit", lambda _conn: counted.append(1))
@@ -87,7 +92,7 @@ def run_queued(group: GroupCommit, lock: CountingLock, works) -> dict[int, objec
 
 def test_groupcommit_commits_queued_work_in_one_transaction(engine, letter_id) -> None:
     lock = CountingLock()
-    group = GroupCommit(engine, lock)
+    group = GroupCommit(engine, run_each, lock)
     counted = commits(engine)
     results = run_queued(group, lock, [log_work(letter_id, f"o{n}") for n in range(THREADS)])
     assert results == {n: f"o{n}" for n in range(THREADS)}
@@ -98,7 +103,7 @@ def test_groupcommit_commits_queued_work_in_one_transaction(engine, letter_id) -
 
 def test_groupcommit_one_bad_piece_fails_only_its_caller(engine, letter_id) -> None:
     lock = CountingLock()
-    group = GroupCommit(engine, lock)
+    group = GroupCommit(engine, run_each, lock)
     works = [log_work(letter_id, f"o{n}") for n in range(THREADS)]
     works[3] = log_work(letter_id + 1000, "no such letter")  # a foreign key violation
     results = run_queued(group, lock, works)
@@ -111,14 +116,14 @@ def test_groupcommit_one_bad_piece_fails_only_its_caller(engine, letter_id) -> N
 
 def test_groupcommit_batches_are_bounded(engine, letter_id) -> None:
     lock = CountingLock()
-    group = GroupCommit(engine, lock, max_batch=3)
+    group = GroupCommit(engine, run_each, lock, max_batch=3)
     counted = commits(engine)
     results = run_queued(group, lock, [log_work(letter_id, f"o{n}") for n in range(THREADS)])
     assert len(results) == THREADS and len(counted) == 3  # 3 + 3 + 2
 
 
 def test_groupcommit_alone_runs_at_once(engine, letter_id) -> None:
-    assert GroupCommit(engine).run(log_work(letter_id, "alone")) == "alone"
+    assert GroupCommit(engine, run_each).run(log_work(letter_id, "alone")) == "alone"
 
 
 def test_groupcommit_write_gets_the_queued_items_in_order(engine, letter_id) -> None:
@@ -128,7 +133,7 @@ def test_groupcommit_write_gets_the_queued_items_in_order(engine, letter_id) -> 
         batches.append(list(items))
         return [item * 2 for item in items]
 
-    group = GroupCommit(engine, lock, write=double_each)
+    group = GroupCommit(engine, double_each, lock)
     results = run_queued(group, lock, list(range(THREADS)))
     assert results == {n: n * 2 for n in range(THREADS)}
     assert len(batches) == 1 and sorted(batches[0]) == list(range(THREADS))
@@ -141,8 +146,8 @@ def unchanged(letter_id: int) -> pollstate.Unchanged:
 def test_groupcommit_batched_statement_fails_only_the_bad_poll(engine, letter_id) -> None:
     """On PostgreSQL the batch is one statement: a bad row fails it, then each is retried."""
     lock = CountingLock()
-    group = GroupCommit(engine, lock,
-                        write=lambda c, polls: pollstate.record_unchanged_many(c, polls, 500))
+    group = GroupCommit(engine, lambda c, polls: pollstate.record_unchanged_many(c, polls, 500),
+                        lock)
     polls = [unchanged(letter_id)] * 3 + [unchanged(letter_id + 1000)]
     results = run_queued(group, lock, polls)
     assert isinstance(results.pop(3), IntegrityError)

@@ -25,11 +25,6 @@ R = TypeVar("R")
 BatchWrite = Callable[[Connection, Sequence[I]], Sequence[R]]
 
 
-def run_each(connection: Connection, works: Sequence[Callable[[Connection], R]]) -> list[R]:
-    """The default ``write``: each item is a ``work(connection)`` callable, run in order."""
-    return [work(connection) for work in works]
-
-
 class _Slot(Generic[I, R]):
     def __init__(self, item: I) -> None:
         self.item = item
@@ -51,8 +46,8 @@ class GroupCommit(Generic[I, R]):
     transactions; ``write`` returns one result per item, in order. One batch commits at a
     time, under ``lock``."""
 
-    def __init__(self, engine: Engine, lock: AbstractContextManager[Any] | None = None,
-                 max_batch: int = 64, write: BatchWrite[I, R] = run_each) -> None:
+    def __init__(self, engine: Engine, write: BatchWrite[I, R],
+                 lock: AbstractContextManager[Any] | None = None, max_batch: int = 64) -> None:
         self.engine = engine
         self.lock = lock or threading.Lock()
         self.max_batch = max_batch

@@ -122,9 +122,7 @@ class Poller:
         sqlite = self.engine.dialect.name == "sqlite"
         self._writing = threading.Lock() if sqlite else contextlib.nullcontext()
         self._unchanged: GroupCommit[pollstate.Unchanged, pollstate.Latest | None] = GroupCommit(
-            self.engine,
-            self._writing if sqlite else None,
-            write=self._write_unchanged)
+            self.engine, self._write_unchanged, self._writing if sqlite else None)
         self._preloaded: dict[int, tuple[pollstate.PollState, float]] = {}
 
     def poll(self, letter_id: int) -> PollResult:
