@@ -16,6 +16,7 @@ port checks; scheme, userinfo and length checks stay.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -71,6 +72,10 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
+# Every poll checks its letter's URL again; parsing it is most of the check. The answer
+# depends on the string and the settings alone (httpx.URL is immutable; refusals, raised,
+# are not cached).
+@functools.lru_cache(maxsize=4096)
 def check_url(url: str, settings: FetchSettings) -> httpx.URL:
     """The parsed URL if Signwatch may fetch it; DisallowedURL saying why otherwise."""
     if len(url) > MAX_URL_LENGTH:

@@ -63,6 +63,16 @@ def test_check_url_allows_a_public_https_url(guarded: FetchSettings) -> None:
     assert str(check_url("https://example.org/", guarded)) == "https://example.org/"
 
 
+def test_check_url_parses_each_url_once_per_settings(guarded: FetchSettings) -> None:
+    first = check_url("https://example.org/letter", guarded)
+    assert check_url("https://example.org/letter", guarded) is first
+    local = FetchSettings(allow_private=True)
+    assert check_url("https://example.org/letter", local) is not first
+    with pytest.raises(DisallowedURL):  # a refusal is not remembered as an answer
+        check_url("http://127.0.0.1/", guarded)
+    assert check_url("http://127.0.0.1/", local).host == "127.0.0.1"
+
+
 def test_check_url_allow_private_lifts_address_and_port_but_not_scheme() -> None:
     local = FetchSettings(allow_private=True)
     assert check_url("http://127.0.0.1:8080/x", local).port == 8080
