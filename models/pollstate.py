@@ -53,34 +53,42 @@ POLL_STATE = _STATE_COLUMNS.where(Letter.id == bindparam("for_letter"))
 POLL_STATES = _STATE_COLUMNS.where(Letter.id.in_(bindparam("letters", expanding=True)))
 
 _AT = bindparam("at", type_=UTCDateTime())
+_FOR_LETTER = bindparam("for_letter")
 
 
-def _not_before(column_: Any, at: Any = _AT) -> Any:
+def _not_before(column_: Any, at: Any) -> Any:
     """``column_`` moved forward to ``at``, never back (a slow poll may finish late)."""
     return case((or_(column_.is_(None), column_ < at), at), else_=column_)
 
 
-_latest_ok_id = (select(Snapshot.id)
-                 .where(Snapshot.letter_id == bindparam("for_letter"), Snapshot.status == "ok")
-                 .order_by(Snapshot.observed_at.desc()).limit(1).scalar_subquery())
+def _newest_ok_id(letter_id: Any) -> Any:
+    """The id of the letter's newest ok snapshot (a scalar subquery)."""
+    return (select(Snapshot.id).where(Snapshot.letter_id == letter_id, Snapshot.status == "ok")
+            .order_by(Snapshot.observed_at.desc()).limit(1).scalar_subquery())
 
-RECONFIRM_LATEST = (
-    update(Snapshot).where(Snapshot.id == _latest_ok_id)
-    .values(last_confirmed_at=_not_before(Snapshot.last_confirmed_at),
-            confirmations=Snapshot.confirmations + 1)
-    .returning(Snapshot.id, Snapshot.reported_count, Snapshot.listed_count)
-)
 
-MARK_UNCHANGED = (
-    update(Letter).where(Letter.id == bindparam("for_letter"))
-    .values(consecutive_failures=0, last_error=None, last_outcome="ok",
-            last_polled_at=_not_before(Letter.last_polled_at),
-            next_due_at=bindparam("due_at", type_=UTCDateTime()),
-            etag=func.coalesce(bindparam("new_etag", type_=Letter.etag.type), Letter.etag),
-            last_modified=func.coalesce(bindparam("new_last_modified",
-                                                  type_=Letter.last_modified.type),
-                                        Letter.last_modified))
-)
+def _reconfirm(snapshot_id: Any, at: Any) -> Any:
+    """UPDATE: one more confirmation of snapshot ``snapshot_id``, seen at ``at``."""
+    return (update(Snapshot).where(Snapshot.id == snapshot_id)
+            .values(last_confirmed_at=_not_before(Snapshot.last_confirmed_at, at),
+                    confirmations=Snapshot.confirmations + 1))
+
+
+def _mark(letter_id: Any, at: Any, due_at: Any, etag: Any, last_modified: Any) -> Any:
+    """UPDATE: letter ``letter_id`` polled fine at ``at``; validators kept where none came."""
+    return (update(Letter).where(Letter.id == letter_id)
+            .values(consecutive_failures=0, last_error=None, last_outcome="ok",
+                    last_polled_at=_not_before(Letter.last_polled_at, at), next_due_at=due_at,
+                    etag=func.coalesce(etag, Letter.etag),
+                    last_modified=func.coalesce(last_modified, Letter.last_modified)))
+
+
+RECONFIRM_LATEST = (_reconfirm(_newest_ok_id(_FOR_LETTER), _AT)
+                    .returning(Snapshot.id, Snapshot.reported_count, Snapshot.listed_count))
+MARK_UNCHANGED = _mark(
+    _FOR_LETTER, _AT, bindparam("due_at", type_=UTCDateTime()),
+    bindparam("new_etag", type_=Letter.etag.type),
+    bindparam("new_last_modified", type_=Letter.last_modified.type))
 
 
 class PollState(NamedTuple):
@@ -103,7 +111,7 @@ class Latest(NamedTuple):
 
 
 class Unchanged(NamedTuple):
-    """One poll that found its page as it was: what ``record_unchanged`` writes for it."""
+    """One poll that found its page as it was: what ``record_unchanged_many`` writes for it."""
     letter_id: int
     at: datetime
     next_due_at: datetime
@@ -128,25 +136,16 @@ _input = (select(func.unnest(*(bindparam(array, type_=ARRAY(type_))
           .cte("polled_input"))
 
 
-_marked_many = (
-    update(Letter).where(Letter.id == _input.c.letter_id)
-    .values(consecutive_failures=0, last_error=None, last_outcome="ok",
-            last_polled_at=_not_before(Letter.last_polled_at, _input.c.at),
-            next_due_at=_input.c.due_at,
-            etag=func.coalesce(_input.c.etag, Letter.etag),
-            last_modified=func.coalesce(_input.c.last_modified, Letter.last_modified))
-    .returning(Letter.id).cte("marked"))
-_newest_ok_id = (select(Snapshot.id)
-                 .where(Snapshot.letter_id == _input.c.letter_id, Snapshot.status == "ok")
-                 .order_by(Snapshot.observed_at.desc()).limit(1)
-                 .correlate(_input).scalar_subquery())
-_newest = select(_input.c.letter_id, _input.c.at, _newest_ok_id.label("snapshot_id")).cte("newest")
-_reconfirmed_many = (
-    update(Snapshot).where(Snapshot.id == _newest.c.snapshot_id)
-    .values(last_confirmed_at=_not_before(Snapshot.last_confirmed_at, _newest.c.at),
-            confirmations=Snapshot.confirmations + 1)
-    .returning(Snapshot.letter_id, Snapshot.id, Snapshot.reported_count, Snapshot.listed_count)
-    .cte("reconfirmed"))
+_marked_many = (_mark(_input.c.letter_id, _input.c.at, _input.c.due_at, _input.c.etag,
+                      _input.c.last_modified)
+                .returning(Letter.id).cte("marked"))
+_newest = (select(_input.c.letter_id, _input.c.at,
+                  _newest_ok_id(_input.c.letter_id).label("snapshot_id"))
+           .cte("newest"))
+_reconfirmed_many = (_reconfirm(_newest.c.snapshot_id, _newest.c.at)
+                     .returning(Snapshot.letter_id, Snapshot.id, Snapshot.reported_count,
+                                Snapshot.listed_count)
+                     .cte("reconfirmed"))
 _logged_many = (
     insert(PollLog).from_select(
         ["letter_id", "started_at", "duration_ms", "outcome", "http_status"],
@@ -180,18 +179,10 @@ def poll_states(connection: Connection, letter_ids: Sequence[int]) -> list[PollS
                                                           {"letters": list(letter_ids)})]
 
 
-def record_unchanged(connection: Connection, letter_id: int, *, at: datetime,
-                     next_due_at: datetime, etag: str | None, last_modified: str | None,
-                     duration_ms: int, http_status: int | None,
-                     poll_log_keep: int) -> Latest | None:
-    """A poll that found nothing new: ``mark_unchanged``, ``reconfirm_latest`` and its log entry."""
-    polled = Unchanged(letter_id, at, next_due_at, etag, last_modified, duration_ms, http_status)
-    return record_unchanged_many(connection, [polled], poll_log_keep)[0]
-
-
 def record_unchanged_many(connection: Connection, polls: Sequence[Unchanged],
                           poll_log_keep: int) -> list[Latest | None]:
-    """``record_unchanged`` for each poll, in order: each letter's newest ok snapshot or None.
+    """Polls that found nothing new, in order: ``mark_unchanged``, ``reconfirm_latest`` and a
+    log entry for each; each letter's newest ok snapshot or None.
 
     PostgreSQL: one statement for each run of distinct letters; elsewhere three per poll
     (SQLite has no data-modifying CTEs)."""

@@ -121,11 +121,9 @@ def test_reconfirm_latest_without_snapshot_returns_none(engine, letter_id):
 
 
 def record(engine: Engine, letter_id: int, at: datetime, keep: int = 500):
+    polled = pollstate.Unchanged(letter_id, at, at + timedelta(minutes=15), '"v2"', None, 7, 304)
     with engine.begin() as connection:
-        return pollstate.record_unchanged(
-            connection, letter_id, at=at, next_due_at=at + timedelta(minutes=15),
-            etag='"v2"', last_modified=None, duration_ms=7, http_status=304,
-            poll_log_keep=keep)
+        return pollstate.record_unchanged_many(connection, [polled], keep)[0]
 
 
 def test_record_unchanged_writes_the_three_rows(app, engine, letter_id):
