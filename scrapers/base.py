@@ -43,6 +43,8 @@ class ScrapeResult:
     title: str | None
     reported_count: int | None
     signers: tuple[Signer, ...] = ()
+    # True when the page states a lower bound ("more than 1,140 signatures").
+    reported_count_at_least: bool = False
     has_list: bool = True
     next_page_url: str | None = None
     fingerprint: str | None = None

@@ -83,6 +83,23 @@ def find_count(text: str) -> int | None:
 
 COUNT_HINT = re.compile(r"signat|signer|signed|supporter", re.I)
 
+# A list marker before a name: dashes and bullets, or numbering such as "12." "12)" "(12)".
+_LIST_MARKER = re.compile(
+    r"^(?:[-*+>#\u2010-\u2015\u2022\u2023\u2043\u00b7\u25aa\u25cf\u25e6\u2219]+"
+    r"\s*|(?:\d{1,6}[.)]|\(\d{1,6}\))\s+)(?=\S)"
+)
+_MARKER_STARTS = frozenset("-*+>#(\u2010\u2011\u2012\u2013\u2014\u2015\u2022\u2023\u2043\u00b7"
+                           "\u25aa\u25cf\u25e6\u2219")
+
+
+def strip_list_marker(text: str) -> str:
+    """The text without a leading list marker ("— Name", "• Name", "12. Name", "(12) Name")."""
+    if not text or not (text[0] in _MARKER_STARTS or text[0].isdigit()):
+        return text
+    # "12.5%" and "3M" are not numbering: a digit marker needs a dot or paren, then a space.
+    return _LIST_MARKER.sub("", text, count=1)
+
+
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d.", "esq."}
 _DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014|]\s+")
 
