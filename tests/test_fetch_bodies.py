@@ -12,9 +12,9 @@ import brotli
 import httpx
 import pytest
 
+from scrapers.decoders import decode_capped
 from scrapers.errors import BadContentType, TooLarge, TransportError
 from scrapers.fetch import (
-    decode_capped,
     looks_like_bot_wall,
     looks_like_text,
     media_type,
