@@ -14,9 +14,16 @@ Open periods ("2015-", "since 2015") run to the ``today`` the caller passes in.
 Informal names (``match_administration``): "Bush I", "Bush 41", "H.W. Bush" resolve to bush41;
 "Bush II", "Bush 43", "W.", "George W. Bush" to bush43; "Trump I"/"Trump 45" and
 "Trump II"/"Trump 47" to the two Trump terms. A bare "Bush" or "Trump" is ambiguous: the match
-carries both candidates and ``ambiguous=True``; ``resolve_administration`` then returns None
-rather than guess. Ticket names ("Reagan-Bush", "Bush-Cheney") name the administrations of the
-ticket's president: "Reagan-Bush" is reagan and bush41 (the 1981-1993 "Reagan-Bush years").
+carries both candidates and ``ambiguous=True``.
+
+Ambiguous names by the letter's own date (``as_of``, ``disambiguate_by_years``): a letter
+observed on a day cannot mean an administration that began after it, so those candidates are
+dropped; if one remains it is meant ("Trump" in a 2020 letter is trump45), if several remain
+the printed service years decide, and otherwise the name stays ambiguous ("Bush" in a 2020
+letter without years). ``resolve_administration`` without a date never guesses.
+
+Ticket names ("Reagan-Bush", "Bush-Cheney") name the administrations of the ticket's
+president: "Reagan-Bush" is reagan and bush41 (the 1981-1993 "Reagan-Bush years").
 """
 
 from __future__ import annotations
@@ -137,10 +144,22 @@ def match_administration(text: str) -> AdminMatch | None:
     return None
 
 
-def resolve_administration(text: str) -> Administration | None:
-    """The one administration ``text`` names, or None when unknown, ambiguous or several."""
+def resolve_administration(text: str, on: date | None = None) -> Administration | None:
+    """The one administration ``text`` names (as of the day ``on``, if given), else None."""
     found = match_administration(text)
-    return found.single if found else None
+    if found is None:
+        return None
+    return (found if on is None else as_of(found, on)).single
+
+
+def as_of(found: AdminMatch, day: date) -> AdminMatch:
+    """An ambiguous ``found`` without the candidates whose term began after ``day``."""
+    if not found.ambiguous:
+        return found  # a name that means one thing is not second-guessed by the date
+    kept = tuple(admin for admin in found.candidates if admin.start <= day)
+    if len(kept) == len(found.candidates):
+        return found
+    return AdminMatch(found.text, kept, ambiguous=len(kept) > 1)
 
 
 def administration_on(day: date) -> Administration | None:
@@ -181,8 +200,9 @@ def administrations_for_years(
 def disambiguate_by_years(
     found: AdminMatch, start_year: int | None, end_year: int | None, today: date
 ) -> Administration | None:
-    """Pick the one candidate of an ambiguous match that the printed years overlap, if any."""
-    if start_year is None:
+    """The one candidate begun by ``today``, else the one of those the printed years overlap."""
+    found = as_of(found, today)
+    if start_year is None or found.single:
         return found.single
     overlapping = set(administrations_for_years(start_year, end_year, today))
     picked = [admin for admin in found.candidates if admin in overlapping]

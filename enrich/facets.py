@@ -14,6 +14,10 @@ Keys produced from a parsed line:
     affiliation       as printed                                    source "printed"
     years_served      printed count of years, as a string           source "printed"
 
+A bare "Bush" or "Trump" is read as of ``today``, the day the line was observed
+(``enrich.administrations.disambiguate_by_years``): "Trump" in a 2020 letter is trump45. A name
+still ambiguous gives no administration, but its party when every remaining candidate shares it.
+
 ``derived`` is True exactly when the value was inferred (sources "rule" and "derived"), so
 printed and inferred values are never confused. Rosters and editors add facets with sources
 "roster" and "editor" (``roster_facets`` builds the roster ones).
@@ -29,7 +33,9 @@ from typing import Any, NamedTuple
 
 from enrich.administrations import (
     BY_KEY,
+    AdminMatch,
     administrations_for_years,
+    as_of,
     disambiguate_by_years,
     match_administration,
 )
@@ -96,9 +102,15 @@ def _resolved_ambiguous(service: _Service, today: date) -> list[FacetValue]:
         end = None if service.open_ended else service.served_to
         picked = found and disambiguate_by_years(found, service.served_from, end, today)
         if picked:
-            detail = f"printed {text!r}, resolved by years {_years_label(service)}"
-            facts.append(_fact("administration", picked.key, "derived", detail))
+            facts.append(_fact("administration", picked.key, "derived",
+                               _resolved_detail(text, found, service, today)))
     return facts
+
+
+def _resolved_detail(text: str, found: AdminMatch, service: _Service, today: date) -> str:
+    if as_of(found, today).single:
+        return f"printed {text!r}, the only one begun by {today.isoformat()}"
+    return f"printed {text!r}, resolved by years {_years_label(service)}"
 
 
 def _from_years(service: _Service, today: date) -> list[FacetValue]:
@@ -124,7 +136,8 @@ def _administrations(service: _Service, today: date,
     return _from_years(service, today)
 
 
-def _parties(admin_facts: list[FacetValue], service: _Service) -> list[FacetValue]:
+def _parties(admin_facts: list[FacetValue], service: _Service,
+             today: date) -> list[FacetValue]:
     by_party: dict[str, list[str]] = {}
     for fact in admin_facts:
         by_party.setdefault(BY_KEY[fact.value].party, []).append(fact.value)
@@ -132,15 +145,16 @@ def _parties(admin_facts: list[FacetValue], service: _Service) -> list[FacetValu
         _fact("party", party, "derived", "administration " + ", ".join(keys))
         for party, keys in by_party.items()
     ]
-    if not admin_facts:
-        facts += _parties_of_ambiguous(service)
-    return facts
+    return facts + [fact for fact in _parties_of_ambiguous(service, today)
+                    if fact.value not in by_party]
 
 
-def _parties_of_ambiguous(service: _Service) -> list[FacetValue]:
+def _parties_of_ambiguous(service: _Service, today: date) -> list[FacetValue]:
+    """Party of each name left ambiguous whose remaining candidates share one party."""
     facts: dict[str, FacetValue] = {}
     for text in service.administrations_ambiguous:
         found = match_administration(text)
+        found = found and as_of(found, today)
         if found and len(found.parties) == 1:
             (party,) = found.parties
             detail = f"ambiguous {text!r}: every candidate {party}"
@@ -177,7 +191,7 @@ def facet_inputs(parsed: ParsedLine) -> tuple[Any, ...]:
 def _service_facts(service: _Service, today: date,
                    public_service: bool) -> tuple[FacetValue, ...]:
     admin_facts = _administrations(service, today, public_service)
-    return tuple(admin_facts + _parties(admin_facts, service))
+    return tuple(admin_facts + _parties(admin_facts, service, today))
 
 
 def roster_facets(

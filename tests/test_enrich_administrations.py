@@ -12,6 +12,8 @@ from enrich.administrations import (
     administration_on,
     administrations_for_dates,
     administrations_for_years,
+    as_of,
+    disambiguate_by_years,
     match_administration,
     resolve_administration,
 )
@@ -107,3 +109,49 @@ def test_reagan_bush_ticket_names_both_administrations() -> None:
 def test_unknown_name_is_none() -> None:
     assert match_administration("Lincoln") is None
     assert resolve_administration("") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "on", "key"),
+    [
+        ("Trump", date(2020, 6, 1), "trump45"),  # the second term had not begun
+        ("Trump administration", date(2017, 1, 20), "trump45"),  # inauguration day counts
+        ("Bush", date(1995, 6, 1), "bush41"),
+        ("George Bush", date(2000, 12, 31), "bush41"),
+    ],
+)
+def test_resolve_administration_by_observation_date(text: str, on: date, key: str) -> None:
+    assert resolve_administration(text, on).key == key
+
+
+@pytest.mark.parametrize(
+    ("text", "on"),
+    [("Trump", date(2026, 3, 1)), ("Bush", date(2020, 6, 1)), ("Trump", date(2016, 11, 1))],
+)
+def test_resolve_administration_date_that_cannot_decide(text: str, on: date) -> None:
+    assert resolve_administration(text, on) is None
+
+
+def test_as_of_drops_candidates_begun_later_and_keeps_unambiguous_names() -> None:
+    assert keys(as_of(match_administration("Trump"), date(2016, 11, 1)).candidates) == []
+    bush = as_of(match_administration("Bush"), date(2020, 6, 1))
+    assert bush.ambiguous and keys(bush.candidates) == ["bush41", "bush43"]
+    # A printed "Trump 47" is not second-guessed by an earlier date.
+    assert resolve_administration("Trump 47", date(2020, 6, 1)).key == "trump47"
+
+
+@pytest.mark.parametrize(
+    ("text", "years", "on", "key"),
+    [
+        ("Trump", (2005, 2021), date(2020, 6, 1), "trump45"),  # date alone decides
+        ("Trump", (2017, 2019), date(2026, 3, 1), "trump45"),  # both begun: years decide
+        ("Trump", (2025, None), date(2026, 3, 1), "trump47"),
+        ("Bush", (2005, 2020), date(2020, 6, 1), "bush43"),
+        ("Bush", (1990, 1992), date(2020, 6, 1), "bush41"),
+        ("Bush", (1990, 2006), date(2020, 6, 1), None),  # years fit both
+        ("Trump", (2015, None), date(2026, 3, 1), None),  # open range runs through both
+    ],
+)
+def test_disambiguate_by_years_after_the_date(text, years, on, key) -> None:
+    picked = disambiguate_by_years(match_administration(text), *years, on)
+    assert (picked and picked.key) == key

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from enrich.composition import compose
 from enrich.facets import FacetValue, facets_for_line, roster_facets, values_for
 from enrich.lines import parse_signer_line
 from enrich.roles import load_rules
@@ -98,3 +99,68 @@ def test_facets_years_outside_public_service_derive_no_administration(shipped_ru
 def test_roster_facets_carry_roster_and_line() -> None:
     found = roster_facets({"media_affiliation": "MSNBC", "note": ""}, "analysts", line=7)
     assert found == [FacetValue("media_affiliation", "MSNBC", "roster", "analysts, line 7")]
+
+
+SEEN_2020 = date(2020, 6, 15)  # a statement observed during the first Trump term
+
+
+def facets_on(line: str, rules, day: date) -> list[FacetValue]:
+    return facets_for_line(parse_signer_line(line), rules, day)
+
+
+def test_facets_bare_trump_in_a_2020_letter_is_the_first_term(shipped_rules) -> None:
+    found = facets_on("Ann Poe, former Deputy Assistant Attorney General, served in the Trump "
+                      "Administration", shipped_rules, SEEN_2020)
+    (admin,) = [f for f in found if f.key == "administration"]
+    assert (admin.value, admin.source, admin.derived) == ("trump45", "derived", True)
+    assert admin.source_detail == "printed 'Trump', the only one begun by 2020-06-15"
+    assert values_for(found, "party") == {"Republican"}
+
+
+def test_facets_bare_trump_observed_in_2026_stays_ambiguous(shipped_rules) -> None:
+    found = facets_on("John Roe, former Trial Attorney, Civil Rights Division, served under "
+                      "Trump and Obama", shipped_rules, date(2026, 3, 1))
+    assert values_for(found, "administration") == {"obama"}
+    # Both Trump terms are Republican, so the party is known though the term is not.
+    assert values_for(found, "party") == {"Democratic", "Republican"}
+
+
+def test_facets_every_administration_named_in_a_2020_letter(shipped_rules) -> None:
+    found = facets_on("Jane Doe, Assistant U.S. Attorney, Southern District of New York, "
+                      "2005-2021 (Bush, Obama, Trump)", shipped_rules, SEEN_2020)
+    admins = {f.value: f.source for f in found if f.key == "administration"}
+    assert admins == {"obama": "printed", "bush43": "derived", "trump45": "derived"}
+    assert values_for(found, "party") == {"Democratic", "Republican"}
+
+
+def test_facets_bare_bush_in_2020_without_years_stays_ambiguous(shipped_rules) -> None:
+    found = facets_on("Bob Moe, former AUSA, District of Columbia, served under Bush",
+                      shipped_rules, SEEN_2020)
+    assert values_for(found, "administration") == set()
+    assert values_for(found, "party") == {"Republican"}
+
+
+def test_facets_composition_of_a_2020_doj_statement(shipped_rules) -> None:
+    """Each signer counts once under every administration it names, with no selector.
+
+    The first line is the real one DESIGN.md quotes (2018 DOJ-alumni statement); the others
+    are SYNTHETIC, in the same format, as a 2020 statement prints them."""
+    lines = [
+        "David Uhlmann, former Chief of the Environmental Crimes Section, served for 17 years "
+        "under Bush II, Clinton, Bush I",
+        "Jane Roe, former Assistant United States Attorney, District of Maryland, served for "
+        "12 years under Bush II, Clinton.",
+        "Jane Doe, Assistant U.S. Attorney, Southern District of New York, 2005-2020 "
+        "(Bush, Obama, Trump)",
+        "John Roe, former Trial Attorney, Civil Rights Division, served under Trump and Obama",
+        "Ann Poe, former Deputy Assistant Attorney General, served in the Trump Administration",
+        "Bob Moe, former AUSA, District of Columbia, served under Bush",
+        "Sam Poe, former Special Agent, FBI",
+    ]
+    per_signer = [facets_on(line, shipped_rules, SEEN_2020) for line in lines]
+    admins = compose([values_for(f, "administration") for f in per_signer],
+                     facet="administration")
+    assert (admins.total, admins.known, admins.unknown) == (7, 5, 2)
+    assert admins.counts == {"bush43": 3, "clinton": 2, "bush41": 1, "obama": 2, "trump45": 3}
+    parties = compose([values_for(f, "party") for f in per_signer], facet="party")
+    assert (parties.known, parties.counts) == (6, {"Republican": 6, "Democratic": 4})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -149,7 +149,7 @@ def test_enrichment_reenrich_rewrites_machine_facets_only(app, session) -> None:
                       source="editor"))
     session.commit()
     with session_factory(app)() as writer, writer.begin():
-        written = reenrich_letter(writer, letter_id, parse_rules(CUSTOM_RULES), TODAY)
+        written = reenrich_letter(writer, letter_id, parse_rules(CUSTOM_RULES))
     categories = Counter(session.scalars(select(Facet.value).where(Facet.key == "role_category")))
     assert set(categories) == {"academic", "other"}
     assert sum(categories.values()) == 741
@@ -166,6 +166,56 @@ def test_enrichment_rules_for_reads_configured_path(tmp_path) -> None:
     assert rules_for({"ROLE_RULES_PATH": str(path)}).version == 2
     assert rules_for({"ROLE_RULES_PATH": None}) is load_rules()
     assert rules_for({}) is rules_for({"ROLE_RULES_PATH": ""})
+
+
+# SYNTHETIC lines in the published DOJ-alumni format, as a 2020 statement prints them.
+DOJ_2020_LIST = """# Statement by former DOJ officials
+
+- Jane Roe, former Deputy Assistant Attorney General, served in the Trump Administration
+- John Poe, former Trial Attorney, Civil Rights Division, served under Trump and Obama
+- Ann Doe, Assistant U.S. Attorney, Southern District of New York, 2005-2020 (Bush, Obama, Trump)
+- Bob Moe, former AUSA, District of Columbia, served under Bush
+"""
+SEEN_2020 = datetime(2020, 6, 15, 9, 0, tzinfo=UTC)
+
+
+def administrations_by_position(session, letter_id: int) -> dict[int, set[str]]:
+    query = (select(Signature.position, Facet.value).join(Signature)
+             .where(Signature.letter_id == letter_id, Facet.key == "administration"))
+    found: dict[int, set[str]] = {}
+    for position, value in session.execute(query):
+        found.setdefault(position, set()).add(value)
+    return found
+
+
+def doj_2020_letter(app, tmp_path) -> int:
+    path = tmp_path / "statement.md"
+    path.write_text(DOJ_2020_LIST)
+    return record(app, path, kind="markdown", at=SEEN_2020)
+
+
+def test_enrichment_reads_each_signature_as_of_its_first_observation(app, session,
+                                                                      tmp_path) -> None:
+    letter_id = doj_2020_letter(app, tmp_path)
+    with session_factory(app)() as writer, writer.begin():
+        write_signature_facets(writer, signature_ids(writer, letter_id), rules=load_rules())
+    assert sorted(administrations_by_position(session, letter_id).values(), key=sorted) == [
+        {"bush43", "obama", "trump45"}, {"obama", "trump45"}, {"trump45"}]
+
+
+def test_enrichment_reenrich_keeps_the_observation_date_not_the_wall_clock(app, session,
+                                                                          tmp_path) -> None:
+    """A 2020 letter re-enriched today still reads a bare "Trump" as the first term."""
+    letter_id = doj_2020_letter(app, tmp_path)
+    with session_factory(app)() as writer, writer.begin():
+        write_signature_facets(writer, signature_ids(writer, letter_id), rules=load_rules(),
+                               today=date(2026, 3, 1))
+    assert {"trump45"} not in administrations_by_position(session, letter_id).values()
+    with session_factory(app)() as writer, writer.begin():
+        reenrich_letter(writer, letter_id, load_rules())
+    after = administrations_by_position(session, letter_id)
+    assert {"trump45"} in after.values() and {"obama", "trump45"} in after.values()
+    assert len(after) == 3  # the bare "Bush" of 2020 without years stays ambiguous
 
 
 @pytest.fixture

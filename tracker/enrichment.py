@@ -8,6 +8,10 @@ lines with CSV columns (``Signature.extra``) go through
 ``reenrich_letter`` rewrites those machine facets when the role rules change; roster and
 editor facets are never touched, and a machine value an editor hid stays hidden.
 
+Facets depend on the day a line was read ("Trump" in a letter seen in 2020 is the first
+term; "since 2015" runs to that day): a poll passes its snapshot's day, and a re-enrichment
+uses each signature's own ``first_seen_at``, never the day it runs.
+
 Every function takes the session first and never commits.
 """
 
@@ -41,7 +45,7 @@ ANALYZE_AFTER_ROWS = 50_000
 MEMO_ENTRIES = 4096  # distinct facet inputs remembered per call
 
 _SIGNATURE_FIELDS = (Signature.id, Signature.name, Signature.raw, Signature.role,
-                     Signature.affiliation, Signature.extra)
+                     Signature.affiliation, Signature.extra, Signature.first_seen_at)
 FACET_COLUMNS = ("signature_id", "key", "value", "source", "source_detail")
 
 
@@ -89,13 +93,13 @@ def _cut_facts(facts: Sequence[FacetValue]) -> list[tuple[str, str, str, str | N
     return cuts
 
 
-def _facet_rows_memo(rules: RoleRules,
-                     today: date) -> Callable[[int, ParsedLine], list[tuple[Any, ...]]]:
+def _facet_rows_memo(
+        rules: RoleRules) -> Callable[[int, ParsedLine, date], list[tuple[Any, ...]]]:
     """``facet_rows`` of ``facets_for_line``, remembering lines that share their facets."""
     memo: dict[tuple[Any, ...], list[tuple[str, str, str, str | None]]] = {}
 
-    def rows_of(signature_id: int, parsed: ParsedLine) -> list[tuple[Any, ...]]:
-        inputs = facet_inputs(parsed)
+    def rows_of(signature_id: int, parsed: ParsedLine, today: date) -> list[tuple[Any, ...]]:
+        inputs = (*facet_inputs(parsed), today)
         cuts = memo.get(inputs)
         if cuts is None:
             if len(memo) >= MEMO_ENTRIES:
@@ -107,11 +111,15 @@ def _facet_rows_memo(rules: RoleRules,
 
 
 def write_signature_facets(session: Session, signature_ids: Sequence[int], *,
-                           rules: RoleRules, today: date) -> int:
+                           rules: RoleRules, today: date | None = None) -> int:
     """Parse the given signatures and store their machine facets; returns rows written.
 
+    Each line is read as of ``today``, or when None as of its signature's first observation.
     Signatures that have machine facets already are left alone, so a second call is a no-op."""
-    return _write_facets(session, _signature_rows(session, signature_ids), rules, today)
+    rows = _signature_rows(session, signature_ids)
+    if today is not None:
+        rows = ((*row[:-1], today) for row in rows)
+    return _write_facets(session, rows, rules)
 
 
 def write_new_signature_facets(session: Session, signatures: Iterable[Sequence[Any]], *,
@@ -120,9 +128,9 @@ def write_new_signature_facets(session: Session, signatures: Iterable[Sequence[A
 
     ``signatures`` are (id, name, raw, role, affiliation, extra) as stored, in id order: none
     has facets yet, so nothing is read back."""
-    return _write_facets(session, ((sid, name, raw, role, affiliation, _as_stored(extra))
+    return _write_facets(session, ((sid, name, raw, role, affiliation, _as_stored(extra), today)
                                    for sid, name, raw, role, affiliation, extra in signatures),
-                         rules, today)
+                         rules)
 
 
 def _as_stored(extra: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
@@ -132,12 +140,13 @@ def _as_stored(extra: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     return json.loads(json.dumps(extra))
 
 
-def _write_facets(session: Session, signatures: Iterable[Sequence[Any]], rules: RoleRules,
-                  today: date) -> int:
+def _write_facets(session: Session, signatures: Iterable[Sequence[Any]],
+                  rules: RoleRules) -> int:
+    """Facets of (id, name, raw, role, affiliation, extra, day read) rows; returns rows."""
     pending: list[tuple[Any, ...]] = []
-    written, now, rows_of = 0, utcnow(), _facet_rows_memo(rules, today)
-    for signature_id, *fields in signatures:
-        pending += rows_of(signature_id, parsed_signature(*fields))
+    written, now, rows_of = 0, utcnow(), _facet_rows_memo(rules)
+    for signature_id, *fields, seen in signatures:
+        pending += rows_of(signature_id, parsed_signature(*fields), _day(seen))
         if len(pending) >= WRITE_CHUNK:
             written += _insert_facets(session, pending, now)
             pending = []
@@ -145,6 +154,10 @@ def _write_facets(session: Session, signatures: Iterable[Sequence[Any]], rules: 
     if written >= ANALYZE_AFTER_ROWS:
         _refresh_statistics(session)
     return written
+
+
+def _day(seen: date | datetime) -> date:
+    return seen.date() if isinstance(seen, datetime) else seen
 
 
 def _refresh_statistics(session: Session) -> None:
@@ -171,15 +184,17 @@ def _insert_facets(session: Session, rows: list[tuple[Any, ...]], now: datetime)
                          {"created_at": now, "overridden": False})
 
 
-def reenrich_letter(session: Session, letter_id: int, rules: RoleRules, today: date) -> int:
-    """Replace the machine facets of every signature of the letter; returns rows written."""
+def reenrich_letter(session: Session, letter_id: int, rules: RoleRules) -> int:
+    """Replace the machine facets of every signature of the letter; returns rows written.
+
+    Each signature is read as of its own first observation, as the poll that found it did."""
     ids = list(session.scalars(select(Signature.id).where(Signature.letter_id == letter_id)
                                .order_by(Signature.id)))
     hidden = _hidden_machine_facets(session, letter_id)
     session.execute(delete(Facet).where(Facet.signature_id.in_(_letter_signatures(letter_id)),
                                         Facet.source.in_(MACHINE_SOURCES))
                     .execution_options(synchronize_session=False))
-    written = write_signature_facets(session, ids, rules=rules, today=today)
+    written = write_signature_facets(session, ids, rules=rules)
     _hide_again(session, hidden)
     return written
 
@@ -216,7 +231,7 @@ def enrich_command(slugs: tuple[str, ...], every: bool) -> None:
     rules = rules_for(current_app.config)
     with session_factory()() as session, session.begin():
         for letter in _letters(session, slugs, every):
-            written = reenrich_letter(session, letter.id, rules, utcnow().date())
+            written = reenrich_letter(session, letter.id, rules)
             click.echo(f"{letter.slug}: {written:,} facets")
 
 
