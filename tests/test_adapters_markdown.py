@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.adapters.markdown import MARKDOWN
+from scrapers.adapters.markdown import MARKDOWN, table_signers, tables
 from scrapers.errors import NoSignersFound
 
 RMS = Path(__file__).parent / "fixtures" / "rms_open_letter_2021_gitsnapshots"
@@ -69,3 +69,73 @@ def test_markdown_prose_count_is_reported():
 def test_markdown_text_without_list_or_count_raises_no_signers_found():
     with pytest.raises(NoSignersFound):
         MARKDOWN.parse(b"# Notes\n\nNothing to see here.\n", URL, {})
+
+
+# SYNTHETIC letters below (invented people), in the GitHub-flavoured table format.
+PIPELESS_TABLE = (
+    b"# Open letter\n\nWe ask the board to act.\n\n"
+    b"Name | Title | Org\n:--- | :---: | ---:\n"
+    b"Ada Lovelace | Analyst | Engines \\| Co\n**Grace Hopper** | Rear Admiral | US Navy\n"
+    b"Alan Turing | |\n"
+)
+
+
+def test_markdown_table_without_outer_pipes_rows_are_signers():
+    signers = MARKDOWN.parse(PIPELESS_TABLE, URL, {}).signers
+    assert [(s.name, s.role, s.affiliation) for s in signers] == [
+        ("Ada Lovelace", "Analyst", "Engines | Co"),  # escaped pipe stays in its cell
+        ("Grace Hopper", "Rear Admiral", "US Navy"),
+        ("Alan Turing", None, None),
+    ]
+    assert signers[0].extra == {"Name": "Ada Lovelace", "Title": "Analyst", "Org": "Engines | Co"}
+
+
+def test_markdown_table_with_outer_pipes_reads_the_same():
+    piped = b"\n".join(b"| " + line + b" |" if b"|" in line else line
+                       for line in PIPELESS_TABLE.split(b"\n"))
+    assert MARKDOWN.parse(piped, URL, {}).signers == MARKDOWN.parse(PIPELESS_TABLE, URL, {}).signers
+
+
+def test_markdown_table_name_column_found_by_header():
+    text = (b"| # | Affiliation | Signatory |\n|--:|---|---|\n| 1 | MIT | Ada Lovelace |\n"
+            b"| 2 | CERN | Tim Berners-Lee |\n")
+    signers = MARKDOWN.parse(text, URL, {}).signers
+    assert [(s.name, s.affiliation) for s in signers] == [
+        ("Ada Lovelace", "MIT"), ("Tim Berners-Lee", "CERN")]
+
+
+def test_markdown_table_of_demands_loses_to_the_signer_table():
+    text = (b"Demand | Due\n--- | ---\nRelease the Report | 2021-05-01\n"
+            b"Open the Books | 2021-06-01\n\nSigner | Affiliation\n--- | ---\n"
+            b"Ada Lovelace | Engines\nGrace Hopper | US Navy\n")
+    assert [s.name for s in MARKDOWN.parse(text, URL, {}).signers] == [
+        "Ada Lovelace", "Grace Hopper"]
+
+
+def test_markdown_table_of_dates_is_not_a_signer_list():
+    text = b"# Timeline\n\nDate | Event\n--- | ---\n2021-03-23 | Letter published\n"
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(text, URL, {})
+
+
+def test_markdown_real_table_of_file_sources_is_not_a_signer_list():
+    """tests/fixtures/SOURCES.md is a real GitHub table (file, repository, commit, ...)."""
+    lines = (RMS.parent / "SOURCES.md").read_text(encoding="utf-8").split("\n")
+    assert len(tables(lines)) >= 1 and table_signers(lines) == []
+
+
+@pytest.mark.parametrize("marker", [b"-", b"*", b"+", b"1.", b"12)"])
+def test_markdown_list_markers_are_stripped(marker):
+    text = b"Signed,\n\n" + marker + b" Ada Lovelace (Engines)\n" + marker + b" Grace Hopper\n"
+    signers = MARKDOWN.parse(text, URL, {}).signers
+    assert [(s.name, s.affiliation) for s in signers] == [
+        ("Ada Lovelace", "Engines"), ("Grace Hopper", None)]
+
+
+def test_markdown_headerless_name_table_found_by_its_names():
+    text = (b"# Open letter\n\nWe ask the board to act.\n\n"
+            b"| | |\n|---|---|\n| Ada Lovelace | Engines |\n| Grace Hopper | US Navy |\n"
+            b"| Edsger Dijkstra | Eindhoven |\n")
+    signers = MARKDOWN.parse(text, URL, {}).signers
+    assert [(s.name, s.extra) for s in signers][2] == (
+        "Edsger Dijkstra", {"column 1": "Edsger Dijkstra", "column 2": "Eindhoven"})

@@ -1,8 +1,16 @@
-"""The ``markdown`` adapter: letters kept as Markdown or plain text, signers as list items.
+r"""The ``markdown`` adapter: letters kept as Markdown or plain text, signers as list items.
 
 Which lists are signers: every list item after a signature marker ("Signed,", "## Signatories",
 "Signers:", "The undersigned") when the letter has one; otherwise the runs of list items that
 mostly look like names. A letter's own lists before the marker (demands, references) are not.
+
+Tables (GitHub-flavoured, with or without outer pipes: ``Name | Title | Org`` over
+``--- | :---: | ---``, ``\|`` for a pipe inside a cell) are read by one reader. The name is
+the column headed Name, Signatory, Signer, Signee or Full name, else the first; every cell is
+kept in ``extra`` under its header, and Title/Role/Position and Affiliation/Organization-like
+columns fill role and affiliation. A table is a signer list when it has such a name header,
+follows the signature marker, or (when no table does) its first column mostly holds names; a
+table of demands or dates loses to a signer table.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from scrapers.text import (
     has_template_markup,
     looks_like_name,
     split_name_affiliation,
+    strip_list_marker,
 )
 
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,6}[.)])\s+(\S.*)$")
@@ -34,6 +43,14 @@ _FRONT_TITLE = re.compile(r"""^title:\s*["']?(.*?)["']?\s*$""", re.M)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _MIN_NAME_SHARE = 0.6
+_NOT_NAME_CELL = re.compile(r"[`/@\d]")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
+_NAME_HEADER = re.compile(r"^(?:full\s+)?(?:name|signator(?:y|ies)|signers?|signees?)s?$", re.I)
+_ROLE_HEADER = re.compile(r"^(?:title|role|position|job\s+title)s?$", re.I)
+_AFFILIATION_HEADER = re.compile(
+    r"^(?:org|organi[sz]ation|affiliation|institution|company|employer|university)s?$", re.I
+)
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -73,16 +90,21 @@ def list_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
         if item:
             if not current:
                 runs.append((index, current))
-            current.append(item.group(1))
+            current.append(strip_list_marker(line.strip()))
         elif line.strip() and not line.lstrip().startswith("<!--"):
             current = []
     return [(start, items) for start, items in runs if items]
 
 
+def signature_marker(lines: list[str]) -> int | None:
+    """Index of the first line that announces the signatures, or None."""
+    return next((i for i, line in enumerate(lines) if _SIGNATURE_MARKER.match(line)), None)
+
+
 def signer_items(lines: list[str]) -> list[str]:
     """The list items that are signers (see the module docstring for the rule)."""
     runs = list_runs(lines)
-    marker = next((i for i, line in enumerate(lines) if _SIGNATURE_MARKER.match(line)), None)
+    marker = signature_marker(lines)
     if marker is not None:
         after = [items for start, items in runs if start > marker]
         if after:
@@ -104,6 +126,97 @@ def signer_from_item(item: str) -> Signer | None:
     text = plain_text(raw) if _may_hold_markup(raw) else raw  # raw is plain text already
     name, affiliation = split_name_affiliation(text)
     return Signer(raw=raw, name=name or raw, affiliation=affiliation)
+
+
+def table_cells(line: str) -> list[str]:
+    """The cells of one table row, outer pipes optional, ``\\|`` kept as a literal pipe."""
+    row = line.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(row)]
+
+
+def _is_delimiter(line: str, width: int) -> bool:
+    if "|" not in line or "-" not in line:
+        return False
+    cells = table_cells(line)
+    return len(cells) == width and all(_DELIMITER_CELL.match(cell) for cell in cells)
+
+
+def tables(lines: list[str]) -> list[tuple[int, list[str], list[list[str]]]]:
+    """(header line index, header cells, body rows) of each table; a row without "|" ends one."""
+    found = []
+    index = 0
+    while index < len(lines) - 1:
+        header = table_cells(lines[index]) if "|" in lines[index] else []
+        if len(header) > 1 and _is_delimiter(lines[index + 1], len(header)):
+            rows, end = _table_rows(lines, index + 2)
+            found.append((index, header, rows))
+            index = end
+        else:
+            index += 1
+    return found
+
+
+def _table_rows(lines: list[str], start: int) -> tuple[list[list[str]], int]:
+    rows, index = [], start
+    while index < len(lines) and "|" in lines[index] and lines[index].strip():
+        rows.append(table_cells(lines[index]))
+        index += 1
+    return rows, index
+
+
+def _column(header: list[str], pattern: re.Pattern[str]) -> int | None:
+    return next((i for i, cell in enumerate(header) if pattern.match(plain_text(cell))), None)
+
+
+def _signer_table_strength(start: int, header: list[str], rows: list[list[str]],
+                           marker: int | None) -> int:
+    """2: headed by a name column or after the marker; 1: first column mostly names; 0: not."""
+    if not rows:
+        return 0
+    if _column(header, _NAME_HEADER) is not None or (marker is not None and start > marker):
+        return 2
+    names = sum(_cell_is_name(row[0]) for row in rows)
+    return int(names >= _MIN_NAME_SHARE * len(rows))
+
+
+def _cell_is_name(cell: str) -> bool:
+    """A first-column cell that reads as a person's name: code spans, paths, dates are not."""
+    return not _NOT_NAME_CELL.search(cell) and looks_like_name(plain_text(cell))
+
+
+def signer_from_row(header: list[str], row: list[str]) -> Signer | None:
+    """A table row as a Signer: name from the name column, the other cells by header."""
+    cells = [plain_text(cell) for cell in row[: len(header)]]
+    cells += [""] * (len(header) - len(cells))
+    name = cells[_column(header, _NAME_HEADER) or 0]
+    if not name or has_template_markup(name):
+        return None
+    labels = [plain_text(cell) or f"column {i + 1}" for i, cell in enumerate(header)]
+    role, affiliation = (_cell(header, cells, pattern)
+                         for pattern in (_ROLE_HEADER, _AFFILIATION_HEADER))
+    raw = ", ".join(cell for cell in cells if cell)
+    return Signer(raw=raw, name=name, role=role, affiliation=affiliation,
+                  extra={label: cell for label, cell in zip(labels, cells, strict=True) if cell})
+
+
+def _cell(header: list[str], cells: list[str], pattern: re.Pattern[str]) -> str | None:
+    column = _column(header, pattern)
+    return (cells[column] or None) if column is not None else None
+
+
+def table_signers(lines: list[str]) -> list[Signer]:
+    """Signers of the tables most clearly signer lists: a name header beats names alone."""
+    marker = signature_marker(lines)
+    found = [(_signer_table_strength(start, header, rows, marker), header, rows)
+             for start, header, rows in tables(lines)]
+    best = max((strength for strength, _, _ in found), default=0)
+    return [signer
+            for strength, header, rows in found if best and strength == best
+            for signer in (signer_from_row(header, row) for row in rows) if signer]
 
 
 def _may_hold_markup(text: str) -> bool:
@@ -145,6 +258,7 @@ class MarkdownAdapter:
         lines = text.split("\n")
         items = signer_items(lines)
         signers = tuple(s for s in map(signer_from_item, items) if s is not None)
+        signers += tuple(table_signers(lines))
         count = prose_count(lines)
         if count is None and not signers:
             raise NoSignersFound("no signer list and no stated count in the text", url=url)
