@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,17 @@ class Counts:
 class GuardSettings:
     drop_share: float = 0.2
     confirmations: int = 3
+    persist_hours: float = 24.0
+
+
+def persisted(confirmations: int, first_seen: datetime, last_seen: datetime,
+              settings: GuardSettings) -> bool:
+    """A held suspect is real once K polls agree or its observations span ``persist_hours``."""
+    if confirmations >= settings.confirmations:
+        return True
+    # Sparse observations (a slow interval, a backfill of files days apart) cannot reach
+    # K; a state that is still there a day later is not a glitch either.
+    return last_seen - first_seen >= timedelta(hours=settings.persist_hours)
 
 
 def suspicion(previous: Counts | None, current: Counts, settings: GuardSettings) -> str | None:

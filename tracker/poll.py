@@ -31,7 +31,7 @@ from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
 from scrapers.fetch import Fetcher
 from scrapers.scrape import Scraped, scrape
 from tracker.groupcommit import GroupCommit
-from tracker.guard import Counts, GuardSettings, suspicion
+from tracker.guard import Counts, GuardSettings, persisted, suspicion
 
 MAX_BACKOFF = timedelta(hours=24)
 PRELOAD_MAX_AGE_S = 60.0  # a letter's URL or kind edited since is read at its next poll
@@ -486,7 +486,8 @@ class _Recorder:
         if last is None or counts_of(last) != self.counts:
             return self._new_snapshot(trusted, "suspect", reason)
         history.confirm_snapshot(last, self.at)
-        if last.confirmations < self.settings.guard.confirmations:
+        if not persisted(last.confirmations, last.observed_at, last.last_confirmed_at,
+                         self.settings.guard):
             return self._result("suspect", last, None, trusted, error=reason)
         last.status = "ok"
         diff = self._apply_list(last) if self.counts.listed is not None else None
