@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -88,6 +89,9 @@ class Snapshot(Base):
     last_confirmed_at: Mapped[datetime]
     confirmations: Mapped[int] = mapped_column(Integer, default=1)
     reported_count: Mapped[int | None]
+    # "more than 1,140 signatures": the stated count is a lower bound.
+    reported_count_at_least: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=false())
     listed_count: Mapped[int | None]
     list_sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="ok")

@@ -13,6 +13,7 @@ class Counts:
     reported: int | None
     listed: int | None
     list_sha256: str | None = None
+    reported_at_least: bool = False
 
 
 @dataclass(frozen=True)

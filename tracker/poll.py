@@ -380,7 +380,8 @@ def list_digest(rows: Sequence[history.SignerRow]) -> str:
 
 
 def counts_of(snapshot: Snapshot) -> Counts:
-    return Counts(snapshot.reported_count, snapshot.listed_count, snapshot.list_sha256)
+    return Counts(snapshot.reported_count, snapshot.listed_count, snapshot.list_sha256,
+                  bool(snapshot.reported_count_at_least))
 
 
 def enrich_new_signers(session: Session, signature_ids: list[int], rules: RoleRules,
@@ -428,6 +429,7 @@ class _Recorder:
             result.reported_count if result else None,
             len(self.rows) if has_list else None,
             list_digest(self.rows) if has_list else None,
+            bool(result and result.reported_count_at_least),
         )
 
     def run(self) -> PollResult:
@@ -469,6 +471,7 @@ class _Recorder:
         snapshot = Snapshot(
             letter_id=self.letter.id, observed_at=self.at, last_confirmed_at=self.at,
             confirmations=1, reported_count=self.counts.reported,
+            reported_count_at_least=self.counts.reported_at_least,
             listed_count=self.counts.listed, list_sha256=self.counts.list_sha256,
             status=status, suspect_reason=reason, fingerprint=fingerprint,
             fingerprint_changed=changed, archive_sha256=self.page.sha256,

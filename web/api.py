@@ -70,6 +70,7 @@ def letter_json(letter: Letter, row: reads.LetterRow | None = None) -> dict[str,
         "organizer": letter.organizer, "published_at": iso_utc(letter.published_at) or None,
         "count": reads.headline(current),
         "reported_count": current.reported_count if current else None,
+        "reported_count_at_least": bool(current and current.reported_count_at_least),
         "listed_count": current.listed_count if current else None,
         "count_as_of": iso_utc(current.last_confirmed_at) if current else None,
         "change_24h": row.change_24h if row else None,
@@ -258,6 +259,7 @@ LETTER = {"type": "object", "required": ["slug", "title", "url", "count"], "prop
     "slug": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"},
     "kind": {"type": "string"}, "organizer": _nullable("string"), "published_at": TIME,
     "count": _nullable("integer"), "reported_count": _nullable("integer"),
+    "reported_count_at_least": {"type": "boolean"},
     "listed_count": _nullable("integer"), "count_as_of": TIME,
     "change_24h": _nullable("integer"), "status": _nullable("string"), "last_polled_at": TIME,
     "signer_count": {"type": "integer"}, "citation": {"type": "object", "nullable": True},
@@ -265,6 +267,7 @@ LETTER = {"type": "object", "required": ["slug", "title", "url", "count"], "prop
 SNAPSHOT = {"type": "object", "required": ["observed_at", "status"], "properties": {
     "observed_at": {"type": "string"}, "last_confirmed_at": {"type": "string"},
     "confirmations": {"type": "integer"}, "reported_count": _nullable("integer"),
+    "reported_count_at_least": {"type": "boolean"},
     "listed_count": _nullable("integer"), "status": {"type": "string"},
     "suspect_reason": _nullable("string"), "source_url": _nullable("string"),
     "archive_sha256": _nullable("string")}}

@@ -32,7 +32,8 @@ bp = Blueprint("exports", __name__)
 SIGNER_COLUMNS = ["position", "name", "raw", "affiliation", "role", "location", "status",
                   "first_seen_at", "last_seen_at", "removed_at", "person_id"]
 SNAPSHOT_COLUMNS = ["observed_at", "last_confirmed_at", "confirmations", "reported_count",
-                    "listed_count", "status", "suspect_reason", "source_url", "archive_sha256"]
+                    "reported_count_at_least", "listed_count", "status", "suspect_reason",
+                    "source_url", "archive_sha256"]
 
 
 def signer_columns(keys: list[str]) -> list[str]:
@@ -68,6 +69,7 @@ def snapshot_record(snap: Snapshot) -> dict[str, Any]:
     return {
         "observed_at": snap.observed_at, "last_confirmed_at": snap.last_confirmed_at,
         "confirmations": snap.confirmations, "reported_count": snap.reported_count,
+        "reported_count_at_least": bool(snap.reported_count_at_least),
         "listed_count": snap.listed_count, "status": snap.status,
         "suspect_reason": snap.suspect_reason, "source_url": snap.source_url,
         "archive_sha256": snap.archive_sha256,
