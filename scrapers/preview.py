@@ -18,6 +18,7 @@ def preview_document(scraped: Scraped, *, first: int = 20) -> dict[str, Any]:
         "url": scraped.fetch.final_url,
         "title": result.title,
         "reported_count": result.reported_count,
+        "reported_count_at_least": result.reported_count_at_least,
         "listed_count": result.listed_count,
         "has_list": result.has_list,
         "pages": scraped.pages,

@@ -6,6 +6,7 @@ All pure functions on strings or bytes; none of them raises on odd input.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -54,13 +55,32 @@ def strip_template_markup(text: str) -> str:
 # A count as pages print it: 1140, 1,140, 1.140, 1 140 (space, NBSP, narrow NBSP, thin space).
 _SEP = "[,.'\u00a0\u202f\u2009 ]"
 NUMBER = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?!\d)|\d+"
-_NOUN = r"(?:signatures?|signatories|signatory|signers?|supporters?)"
+_NOUN = r"(?:signatures?|signatories|signatory|signers?|signees?|supporters?|endorsers?)"
 _PEOPLE = r"(?:people|persons|names|individuals)"
+_NOT_GOAL = r"(?!\s*(?:needed|required|goal|to\s+go|more))"
+_LOWER_BOUND = re.compile(r"(?:more\s+than|over|at\s+least|upwards\s+of)\s*$", re.I)
+_GOAL_BEFORE = re.compile(r"(?:\bof|\bgoal|\btarget|\breach|\bneeds?|/)\s*:?\s*$", re.I)
+# (pattern, strength): a phrase clearly about signatures outranks one about supporters or a total.
 _COUNT_PATTERNS = (
-    re.compile(rf"({NUMBER})\s*(?:\w+\s+)?{_NOUN}\b(?!\s*(?:needed|required|goal|to\s+go))", re.I),
-    re.compile(rf"({NUMBER})\s+(?:\w+\s+)?{_PEOPLE}\s+(?:have\s+|has\s+)?signed\b", re.I),
-    re.compile(rf"\b(?:signed\s+by|{_NOUN}|total)\s*:?\s*({NUMBER})(?!\s*%)", re.I),
+    (re.compile(rf"({NUMBER})\+?\s*(?:[\w-]+\s+)?(?:signatures?|signatories|signatory|signers?|"
+                rf"signees?)\b{_NOT_GOAL}", re.I), 4),
+    (re.compile(rf"({NUMBER})\+?\s+(?:[\w-]+\s+){{0,4}}(?:have\s+|has\s+)?(?:now\s+)?"
+                rf"(?:signed|endorsed)\b", re.I), 4),
+    (re.compile(rf"\bsigned\s+by\s+(?:more\s+than\s+|over\s+|at\s+least\s+)?({NUMBER})", re.I), 3),
+    (re.compile(rf"({NUMBER})\+?\s*(?:[\w-]+\s+)?(?:supporters?|endorsers?)\b{_NOT_GOAL}",
+                re.I), 2),
+    (re.compile(rf"\b(?:{_NOUN}|total)\s*:?\s*({NUMBER})(?!\s*%)(?!\s*(?:goal|needed))", re.I), 1),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class StatedCount:
+    """A count a text states: its value, how clearly the phrase is about signers, where it is."""
+
+    value: int
+    strength: int
+    at: int
+    at_least: bool = False
 
 
 def parse_int(number_text: str) -> int | None:
@@ -69,16 +89,39 @@ def parse_int(number_text: str) -> int | None:
     return int(digits) if digits else None
 
 
+def stated_counts(text: str) -> list[StatedCount]:
+    """Every count the text states about signers; goals, years and a placeholder 0 left out."""
+    found = []
+    for pattern, strength in _COUNT_PATTERNS:
+        for match in pattern.finditer(text):
+            count = _stated(text, match, strength)
+            if count is not None:
+                found.append(count)
+    return found
+
+
+def _stated(text: str, match: re.Match[str], strength: int) -> StatedCount | None:
+    printed = match.group(1)
+    value = parse_int(printed)
+    before = text[max(0, match.start(1) - 24) : match.start(1)]
+    if not value or _GOAL_BEFORE.search(before):
+        return None
+    if len(printed) == 4 and 1900 <= value <= 2100:
+        return None  # a year ("signed in 2020"), not a count
+    at_least = bool(_LOWER_BOUND.search(before) or match.group(0).lower().find("than") > 0
+                    or text[match.end(1) : match.end(1) + 1] == "+")
+    return StatedCount(value, strength, match.start(1), at_least)
+
+
+def best_count(counts: list[StatedCount]) -> StatedCount | None:
+    """The clearest stated count: the strongest phrase, the first one among equals."""
+    return min(counts, key=lambda c: (-c.strength, c.at), default=None)
+
+
 def find_count(text: str) -> int | None:
     """The headline count stated in a short text ('Signed by 2,043 people'), or None."""
-    best: tuple[int, int] | None = None
-    for pattern in _COUNT_PATTERNS:
-        match = pattern.search(text)
-        if match and (best is None or match.start() < best[0]):
-            value = parse_int(match.group(1))
-            if value is not None:
-                best = (match.start(), value)
-    return best[1] if best else None
+    best = best_count(stated_counts(text))
+    return best.value if best else None
 
 
 COUNT_HINT = re.compile(r"signat|signer|signed|supporter", re.I)
@@ -106,7 +149,7 @@ _DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014|]\s+")
 
 def split_name_affiliation(text: str) -> tuple[str, str | None]:
     """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation)."""
-    text = collapse_ws(text)
+    text = strip_list_marker(collapse_ws(text))
     paren = text.find("(")
     comma = _first_real_comma(text)
     if paren > 0 and (comma < 0 or paren < comma):

@@ -16,7 +16,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urljoin
 
@@ -28,6 +28,8 @@ from scrapers.base import ScrapeResult, Signer, register
 from scrapers.errors import NoSignersFound, ParseError
 from scrapers.text import (
     NUMBER,
+    StatedCount,
+    best_count,
     collapse_ws,
     find_count,
     has_template_markup,
@@ -35,6 +37,8 @@ from scrapers.text import (
     parse_int,
     sniff_encoding,
     split_name_affiliation,
+    stated_counts,
+    strip_list_marker,
     strip_template_markup,
 )
 
@@ -48,10 +52,14 @@ _SIDE_TAGS = frozenset({"nav", "header", "footer", "form", "menu", "aside"})
 _SAMPLE_SIZE = 40
 _GROUPING_SAMPLE = 200
 _MIN_NAME_SHARE = 0.6
-_HINT_WORDS = (b"signat", b"signed", b"supporter")
+_HINT_WORDS = (b"signat", b"signed", b"signer", b"signee", b"supporter", b"endorse")
 _MAX_HINTS_PER_WORD = 100
 _HINT_WINDOW = 300
 _TAG = re.compile(r"<[^>]*>")
+_HIDDEN_TEXT = re.compile(
+    r"<(script|style)\b.*?(?:</\1\s*>|\Z)"
+    r"|\A(?:(?!<(?:script|style)\b).)*?</(?:script|style)\s*>", re.I | re.S
+)
 _TEXT = etree.tostring
 _AFFILIATION_EDGES = " ,;:-\u2013\u2014"
 _CONTAINER_TAGS = (
@@ -282,6 +290,14 @@ def _signer_from_row(row: etree._Element) -> Signer | None:
     return Signer(raw=", ".join(cells), name=cells[0], affiliation=affiliation)
 
 
+def _unmarked(signers: list[Signer]) -> list[Signer]:
+    """The signers with list markers ("— ", "12. ") off their names; raw stays as printed."""
+    return [
+        replace(s, name=bare) if (bare := strip_list_marker(s.name)) != s.name and bare else s
+        for s in signers
+    ]
+
+
 # --- selectors mode --------------------------------------------------------------------------
 
 
@@ -338,8 +354,8 @@ def _refine(
 # --- count, title, next page, fingerprint ----------------------------------------------------
 
 
-def find_headline_count(body: bytes, encoding: str) -> int | None:
-    """The count the page states near 'signatures', 'signed' or 'supporters', or None.
+def find_headline_count(body: bytes, encoding: str) -> StatedCount | None:
+    """The count the page states about its signers (anywhere in the visible text), or None.
 
     Works on the page's bytes around each hint word rather than on the tree: an XPath search of
     every text node costs more than the whole parse on a 10,000-signer page.
@@ -348,27 +364,36 @@ def find_headline_count(body: bytes, encoding: str) -> int | None:
         body, encoding = body.decode(encoding, "replace").encode("utf-8"), "utf-8"
     lowered = body.lower()  # bytes.lower() changes ASCII letters only: offsets stay put
     hidden = _script_spans(lowered)
+    found: list[StatedCount] = []
     for at in _hint_positions(lowered):
         if any(start <= at < end for start, end in hidden):
             continue
-        window = body[max(0, at - _HINT_WINDOW) : at + _HINT_WINDOW].decode(encoding, "replace")
-        count = find_count(_visible_text(window))
-        if count is not None:
-            return count
-    return None
+        start = max(0, at - _HINT_WINDOW)
+        window = body[start : at + _HINT_WINDOW].decode(encoding, "replace")
+        found += [replace(c, at=start + c.at) for c in stated_counts(_visible_text(window))]
+    return best_count(found)
 
 
 def _hint_positions(lowered: bytes) -> list[int]:
-    """Offsets of 'signat', 'signed' and 'supporter' at word starts in the lowered page."""
-    positions = []
+    """Offsets of the hint words at word starts: the first and the last ones of each word.
+
+    A long list can print 'signed' on every row; the stated count sits above or below it.
+    """
+    positions: set[int] = set()
     for word in _HINT_WORDS:
-        at, found = lowered.find(word), 0
-        while at >= 0 and found < _MAX_HINTS_PER_WORD:
-            if not lowered[at - 1 : at].isalpha():
-                positions.append(at)
-                found += 1
-            at = lowered.find(word, at + 1)
+        positions.update(_word_starts(lowered, word, lowered.find, 1))
+        positions.update(_word_starts(lowered, word, lowered.rfind, -1))
     return sorted(positions)
+
+
+def _word_starts(lowered: bytes, word: bytes, find: Any, direction: int) -> list[int]:
+    found: list[int] = []
+    at = find(word)
+    while at >= 0 and len(found) < _MAX_HINTS_PER_WORD:
+        if not lowered[at - 1 : at].isalpha():
+            found.append(at)
+        at = find(word, at + 1) if direction > 0 else (find(word, 0, at) if at else -1)
+    return found
 
 
 def _script_spans(lowered: bytes) -> list[tuple[int, int]]:
@@ -385,6 +410,7 @@ def _script_spans(lowered: bytes) -> list[tuple[int, int]]:
 
 def _visible_text(html_text: str) -> str:
     """Text of an HTML fragment cut anywhere: partial tags at both ends dropped, tags removed."""
+    html_text = _HIDDEN_TEXT.sub(" ", html_text)
     close, open_ = html_text.find(">"), html_text.find("<")
     if close >= 0 and (open_ < 0 or close < open_):
         html_text = html_text[close + 1 :]
@@ -480,13 +506,14 @@ class HtmlAdapter:
     def parse(self, body: bytes, url: str, options: Mapping[str, Any]) -> ScrapeResult:
         root = parse_document(body)
         signers, fingerprint = self._signers(root, options)
-        count = self._count(root, body, options)
+        count, at_least = self._count(root, body, options)
         if count is None and not signers:
             raise NoSignersFound("no signer list and no stated count on the page", url=url)
         return ScrapeResult(
             kind=self.name,
             title=page_title(root),
             reported_count=count,
+            reported_count_at_least=at_least,
             signers=tuple(signers),
             has_list=bool(signers),
             next_page_url=next_page_url(root, url),
@@ -497,21 +524,25 @@ class HtmlAdapter:
         self, root: etree._Element, options: Mapping[str, Any]
     ) -> tuple[list[Signer], str | None]:
         if options.get("selector"):
-            return _selected_signers(root, options)
+            signers, fingerprint = _selected_signers(root, options)
+            return _unmarked(signers), fingerprint
         group = find_signer_group(root)
         if group is None:
             return [], None
         signers = signers_from_items(group.items())
         fingerprint = structure_fingerprint(group.parent, group.tag, group.css_class)
-        return signers, fingerprint
+        return _unmarked(signers), fingerprint
 
-    def _count(self, root: etree._Element, body: bytes, options: Mapping[str, Any]) -> int | None:
+    def _count(
+        self, root: etree._Element, body: bytes, options: Mapping[str, Any]
+    ) -> tuple[int | None, bool]:
         if options.get("count_selector"):
-            return selected_count(root, options)
+            return selected_count(root, options), False
         if options.get("count_pattern"):
             match = _compile_pattern(options["count_pattern"]).search(text_of(root))
-            return parse_int(match.group(1)) if match else None
-        return find_headline_count(body, _html_encoding(body))
+            return (parse_int(match.group(1)) if match else None), False
+        stated = find_headline_count(body, _html_encoding(body))
+        return (stated.value, stated.at_least) if stated else (None, False)
 
 
 HTML = register(HtmlAdapter())

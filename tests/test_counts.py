@@ -1,0 +1,82 @@
+"""The stated count anywhere on a page (issue #14 point 2).
+
+Pages here are SYNTHETIC, written like real statement pages (a letter, a signer list, a
+count line above or far below it); no real people are named.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers.adapters.html_page import HTML
+from scrapers.text import best_count, find_count, stated_counts
+
+URL = "https://example.org/statement"
+
+
+def _page(before: str, rows: int, after: str) -> bytes:
+    items = "".join(
+        f"<li>Person {i} Example, former Assistant US Attorney, signed</li>" for i in range(rows)
+    )
+    return f"<html><body><p>{before}</p><ul>{items}</ul><p>{after}</p></body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "at_least"),
+    [
+        ("See all 936 signatures", 936, False),
+        ("20 former officials have signed this statement.", 20, False),
+        ("Signed by 8 residents", 8, False),
+        ("1,204 signatures", 1204, False),
+        ("more than 1,140 signatures", 1140, True),
+        ("Signed by over 300 people", 300, True),
+        ("Join 5,000 supporters", 5000, False),
+    ],
+)
+def test_stated_counts_read_the_phrases_pages_print(text, value, at_least):
+    best = best_count(stated_counts(text))
+    assert best is not None
+    assert (best.value, best.at_least) == (value, at_least)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["10,000 signatures needed", "Help us reach our goal of 5,000 signatures",
+     "0 signatures", "The letter was signed in 2020."],
+)
+def test_stated_counts_skip_goals_placeholders_and_years(text):
+    assert find_count(text) is None
+
+
+def test_stated_counts_prefer_the_phrase_about_signatures():
+    assert find_count("Join 9,000 supporters. 1,204 signatures so far.") == 1204
+
+
+def test_headline_count_found_below_a_long_signed_list():
+    body = _page("Our statement.", 3000, "See all 3,000 signatures")
+    result = HTML.parse(body, URL, {})
+    assert result.reported_count == 3000
+    assert result.listed_count == 3000
+
+
+def test_headline_count_lower_bound_is_said_so():
+    body = _page("More than 1,140 signatures and counting.", 5, "")
+    result = HTML.parse(body, URL, {})
+    assert (result.reported_count, result.reported_count_at_least) == (1140, True)
+
+
+def test_headline_count_goal_and_zero_are_not_the_count():
+    body = _page("0 signatures. Goal: 10,000 signatures needed.", 4, "")
+    assert HTML.parse(body, URL, {}).reported_count is None
+
+
+def test_headline_count_ignores_numbers_in_scripts():
+    body = _page("<script>var s = '500 signatures';</script>Our letter.", 4, "")
+    assert HTML.parse(body, URL, {}).reported_count is None
+
+
+def test_headline_count_window_starting_inside_a_script_keeps_the_text_after_it():
+    from scrapers.adapters.html_page import _visible_text
+
+    assert find_count(_visible_text("x = 9;</script><p>1,204 signatures</p><script>y")) == 1204
+    assert find_count(_visible_text("<p>12 signatures</p><script>z</script>")) == 12
