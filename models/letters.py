@@ -93,6 +93,9 @@ class Snapshot(Base):
     reported_count_at_least: Mapped[bool] = mapped_column(Boolean, default=False,
                                                           server_default=false())
     listed_count: Mapped[int | None]
+    # The list this snapshot applied shares little with the one before: the page now
+    # holds a different list (tracker/guard.py replaced_list).
+    list_replaced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     list_sha256: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="ok")
     suspect_reason: Mapped[str | None] = mapped_column(Text)

@@ -55,3 +55,18 @@ def _judge(label: str, before: int | None, now: int | None, drop_share: float) -
     if before - now > drop_share * before:
         return f"the {label} dropped by {before - now:,} of {before:,} (over {drop_share:.0%})"
     return None
+
+
+# Both shares over a half, not a Jaccard score: a list that doubled (most names new, none
+# gone) is growth and one cut to a third (most gone, none new) is a drop the guard above
+# holds; only when most names are new AND most old ones are gone is it another list.
+REPLACED_SHARE = 0.5
+
+
+def replaced_list(kept: int, previous: int, current: int) -> bool:
+    """Does a list of ``current`` names, ``kept`` of the ``previous`` ones, replace it?"""
+    if not previous or not current:
+        return False
+    new_share = (current - kept) / current
+    gone_share = (previous - kept) / previous
+    return new_share > REPLACED_SHARE and gone_share > REPLACED_SHARE

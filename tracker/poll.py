@@ -31,7 +31,7 @@ from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
 from scrapers.fetch import Fetcher
 from scrapers.scrape import Scraped, scrape
 from tracker.groupcommit import GroupCommit
-from tracker.guard import Counts, GuardSettings, persisted, suspicion
+from tracker.guard import Counts, GuardSettings, persisted, replaced_list, suspicion
 
 MAX_BACKOFF = timedelta(hours=24)
 PRELOAD_MAX_AGE_S = 60.0  # a letter's URL or kind edited since is read at its next poll
@@ -415,6 +415,18 @@ def _person_ids(session: Session, signature_ids: list[int]) -> set[int | None]:
     return person_ids
 
 
+def _replaced(snapshot: Snapshot, diff: history.SignerDiff | None, outcome: str) -> str:
+    """Mark a snapshot whose list replaced the one before; its outcome says so too."""
+    if diff is None:
+        return outcome
+    previous = diff.kept + len(diff.removed)
+    current = diff.kept + len(diff.added) + len(diff.returned)
+    if not replaced_list(diff.kept, previous, current):
+        return outcome
+    snapshot.list_replaced = True
+    return "replaced"
+
+
 class _Recorder:
     """Guard and store one page for one letter inside the caller's transaction."""
 
@@ -456,7 +468,8 @@ class _Recorder:
             diff = self._apply_list(snapshot)
         outcome = "suspect" if status == "suspect" else ("first" if trusted is None
                                                           else "changed")
-        return self._result(outcome, snapshot, diff, trusted, error=reason)
+        return self._result(_replaced(snapshot, diff, outcome), snapshot, diff, trusted,
+                            error=reason)
 
     def _insert_snapshot(self, trusted: Snapshot | None, status: str,
                          reason: str | None) -> Snapshot:
@@ -494,7 +507,7 @@ class _Recorder:
             return self._result("suspect", last, None, trusted, error=reason)
         last.status = "ok"
         diff = self._apply_list(last) if self.counts.listed is not None else None
-        return self._result("confirmed", last, diff, trusted)
+        return self._result(_replaced(last, diff, "confirmed"), last, diff, trusted)
 
     def _apply_list(self, snapshot: Snapshot) -> history.SignerDiff:
         """Make the stored list equal the page's, then enrich the signers it added."""
