@@ -73,6 +73,14 @@ def tracked_letters(session: Session) -> Sequence[Letter]:
     ).all()
 
 
+def list_replaced_since(session: Session) -> dict[int, datetime]:
+    """Per letter, when its page last began to hold a different list (trusted snapshots)."""
+    stmt = (select(Snapshot.letter_id, func.max(Snapshot.observed_at))
+            .where(Snapshot.status == "ok", Snapshot.list_replaced.is_(True))
+            .group_by(Snapshot.letter_id))
+    return {letter_id: at for letter_id, at in session.execute(stmt)}
+
+
 @dataclass(frozen=True)
 class LetterSummary:
     letter: Letter

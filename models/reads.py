@@ -141,6 +141,16 @@ def held_back(session: Session, letter_id: int, as_of: datetime | None = None,
     return session.scalars(stmt.order_by(Snapshot.observed_at.desc()).limit(limit)).all()
 
 
+def list_replacements(session: Session, letter_id: int, as_of: datetime | None = None
+                      ) -> Sequence[Snapshot]:
+    """Trusted snapshots whose list replaced the one before, newest first."""
+    stmt = select(Snapshot).where(Snapshot.letter_id == letter_id, Snapshot.status == "ok",
+                                  Snapshot.list_replaced.is_(True))
+    if as_of is not None:
+        stmt = stmt.where(Snapshot.observed_at <= as_of)
+    return session.scalars(stmt.order_by(Snapshot.observed_at.desc())).all()
+
+
 def snapshots_page(session: Session, letter_id: int, page: int, per_page: int,
                    status: str | None = None) -> Page:
     """Snapshots oldest first, every status unless ``status`` is given."""

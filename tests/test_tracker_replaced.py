@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from werkzeug import Response
 
-from models import PollLog, Snapshot
+from models import Letter, PollLog, Snapshot
 from tests.test_web_fixtures import MOZILLA_DIR
 from tests.tracking import RMS_SNAPSHOTS, Page, SteppingClock, add_letter, make_poller
 from tracker.backfill import Capture, backfill
@@ -37,6 +37,19 @@ def test_backfill_other_list_on_the_same_page_is_recorded_as_replaced(app, sessi
     assert outcomes[-1] == "replaced"
     snapshot = session.get(Snapshot, done[-1][1].snapshot_id)
     assert snapshot.list_replaced and snapshot.status == "ok"
+
+
+def test_letter_page_says_the_page_holds_a_different_list(app, session, client) -> None:
+    letter_id = add_letter(app, URL)
+    poller = make_poller(app, SteppingClock(T0))
+    captures = [Capture(STATEMENT, T0), Capture(ECONOMISTS, T0 + timedelta(days=1)),
+                Capture(ECONOMISTS, T0 + timedelta(days=8))]
+    backfill(poller, letter_id, URL, "auto", {}, captures)
+    slug = session.get(Letter, letter_id).slug
+    body = client.get(f"/letters/{slug}").get_data(as_text=True)
+    assert "the page now holds a different list" in body
+    before = client.get(f"/letters/{slug}?as_of=2023-11-01T12:00:00Z").get_data(as_text=True)
+    assert "the page now holds a different list" not in before
 
 
 def test_poll_other_list_is_logged_as_replaced(app, session, httpserver) -> None:

@@ -316,6 +316,7 @@ def confirm_suspect(session: Session, snapshot: Snapshot, rules: RoleRules | Non
     except ParseError:
         rows = []  # the page showed nothing: confirming it means the list is now empty
     diff = history.apply_signer_list(session, letter, snapshot, rows)
+    _replaced(snapshot, diff, "confirmed")
     if diff.added and rules is not None:
         enrich_new_signers(session, diff.added, rules, snapshot.observed_at)
 

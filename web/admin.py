@@ -70,9 +70,11 @@ def _refused(message: str, endpoint: str = "admin.index", **values: Any) -> Resp
 
 @bp.get("/")
 def index() -> str:
-    letters = queries.tracked_letters(get_session())
+    session = get_session()
+    letters = queries.tracked_letters(session)
     return render_template("admin/index.html", letters=letters, action=ActionForm(),
-                           format_interval=format_interval)
+                           format_interval=format_interval,
+                           replaced=queries.list_replaced_since(session))
 
 
 @bp.route("/letters/new", methods=["GET", "POST"])

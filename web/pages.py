@@ -165,6 +165,7 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
         "citation": citation(session, letter, current, as_of),
         "chart": chart.payload, "points": chart.points, "rates": chart.rates,
         "held_back": reads.held_back(session, letter.id, as_of),
+        "replacements": reads.list_replacements(session, letter.id, as_of),
         "compositions": [reads.composition(session, letter.id, k, as_of, version=version)
                          for k in keys],
         "changes": reads.recent_changes(session, letter.id, as_of),

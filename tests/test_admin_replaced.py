@@ -1,0 +1,31 @@
+"""An editor confirms a suspect that is another list: /admin says the list was replaced."""
+
+from __future__ import annotations
+
+from werkzeug import Response
+
+from models import Snapshot
+from tests.test_admin import editor, post  # noqa: F401  (the signed-in client fixture)
+from tests.test_tracker_replaced import ECONOMISTS, STATEMENT
+from tests.tracking import Page, SteppingClock, add_letter, make_poller
+
+
+def test_admin_confirmed_other_list_is_shown_as_replaced(app, session, editor,  # noqa: F811
+                                                         httpserver) -> None:
+    page = Page(STATEMENT.read_bytes(), content_type="text/html; charset=utf-8")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/statement").respond_with_handler(
+        lambda _r: Response(page.body, content_type=page.content_type))
+    letter_id = add_letter(app, httpserver.url_for("/statement"))
+    poller = make_poller(app, SteppingClock())
+    poller.poll(letter_id)
+    assert "different list" not in editor.get("/admin/").get_data(as_text=True)
+    page.serve(ECONOMISTS.read_bytes())
+    suspect = poller.poll(letter_id)
+    assert suspect.outcome == "suspect"
+    response = post(editor, f"/admin/snapshots/{suspect.snapshot_id}/confirm",
+                    form_page="/admin/snapshots")
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Snapshot, suspect.snapshot_id).list_replaced
+    assert "the page now holds a different list" in editor.get("/admin/").get_data(as_text=True)
