@@ -50,6 +50,8 @@ _ITEM_TAGS_SKIPPED = frozenset(
 _BLOCK_TAGS = frozenset("h1 h2 h3 h4 h5 h6 p div dt dd address section header".split())
 _SIDE_TAGS = frozenset({"nav", "header", "footer", "form", "menu", "aside"})
 _SAMPLE_SIZE = 40
+_MIN_LINE_RUN = 3
+_NAME_PARTICLES = frozenset("de da del della der di du la le van von y bin al el".split())
 _GROUPING_SAMPLE = 200
 _MIN_NAME_SHARE = 0.6
 _HINT_WORDS = (b"signat", b"signed", b"signer", b"signee", b"supporter", b"endorse")
@@ -173,6 +175,9 @@ def _candidate_groups(root: etree._Element) -> Iterable[_Group]:
 
 
 def _score_group(group: _Group) -> float:
+    lines = group.tag in ("p", "div") and not _has_blocks(group.sample[:5])
+    if lines and not _keep_line_run(group):
+        return 0.0
     sample = _spread_sample(group.sample)
     # Empty items and template markup are neither signers nor evidence against the group.
     signers = [s for s in map(_signer_from_item, sample) if s is not None]
@@ -190,6 +195,48 @@ def _score_group(group: _Group) -> float:
     return score
 
 
+def _has_blocks(items: list[etree._Element]) -> bool:
+    return any(child.tag in _BLOCK_TAGS for item in items for child in item)
+
+
+def _keep_line_run(group: _Group) -> bool:
+    """Narrow a run of paragraphs to its signer lines; False when prose is all it holds.
+
+    Signers' paragraphs often follow the letter's own under one parent, after "Signed,".
+    """
+    if not group.complete:
+        sample = _spread_sample(group.sample)
+        return sum(map(_is_signer_line, map(_item_text, sample))) >= _MIN_NAME_SHARE * len(sample)
+    run = _longest_run(group.sample, lambda item: _is_signer_line(_item_text(item)))
+    if len(run) < _MIN_LINE_RUN:
+        return False
+    group.sample, group.size = run, len(run)
+    return True
+
+
+def _longest_run(items: list[Any], keep: Any) -> list[Any]:
+    best: list[Any] = []
+    current: list[Any] = []
+    for item in items:
+        current = [*current, item] if keep(item) else []
+        if len(current) > len(best):
+            best = current
+    return best
+
+
+def _item_text(item: etree._Element) -> str:
+    return " ".join(_TEXT(item, method="text", encoding=str, with_tail=False).split())
+
+
+def _is_signer_line(text: str) -> bool:
+    """True for "Name, role text ..." (a marker allowed): a name-shaped head, not a sentence."""
+    name, _ = split_name_affiliation(text)
+    words = name.split()
+    if not 2 <= len(words) <= 6 or name.endswith(":") or any(ch.isdigit() for ch in name):
+        return False
+    return all(word[0].isupper() or word in _NAME_PARTICLES for word in words)
+
+
 def _spread_sample(items: list[etree._Element]) -> list[etree._Element]:
     step = max(1, len(items) // _SAMPLE_SIZE)
     return items[::step][:_SAMPLE_SIZE]
@@ -202,6 +249,44 @@ def _inside_side_block(element: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+@dataclass(slots=True)
+class _LineBlock:
+    """One block whose text is split by <br> into signer lines."""
+
+    block: etree._Element
+    lines: list[str]
+    score: float
+
+
+def find_line_block(root: etree._Element) -> _LineBlock | None:
+    """The block with the most <br>-separated signer lines, or None."""
+    parents: dict[etree._Element, int] = {}
+    for br in root.iter("br"):
+        parent = br.getparent()
+        parents[parent] = parents.get(parent, 0) + 1
+    best: _LineBlock | None = None
+    for block, breaks in parents.items():
+        if breaks < _MIN_LINE_RUN - 1:
+            continue
+        run = _longest_run(_br_lines(block), _is_signer_line)
+        score = len(run) * 0.8 * (0.2 if _inside_side_block(block) else 1.0)
+        if len(run) >= _MIN_LINE_RUN and (best is None or score > best.score):
+            best = _LineBlock(block, run, score)
+    return best
+
+
+def _br_lines(block: etree._Element) -> list[str]:
+    parts = [block.text or ""]
+    for child in block:
+        if child.tag == "br":
+            parts.append("\n")
+        elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
+            parts.append(_TEXT(child, method="text", encoding=str, with_tail=False))
+        parts.append(child.tail or "")
+    lines = (collapse_ws(line) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
 
 
 # --- one item -> one Signer ------------------------------------------------------------------
@@ -245,6 +330,11 @@ def _signer_from_item(item: etree._Element) -> Signer | None:
         return _signer_from_card(item, raw)
     name, affiliation = split_name_affiliation(raw)
     return Signer(raw=raw, name=name, affiliation=affiliation)
+
+
+def _signer_from_line(line: str) -> Signer:
+    name, affiliation = split_name_affiliation(line)
+    return Signer(raw=line, name=name, affiliation=affiliation)
 
 
 def _signer_from_card(item: etree._Element, raw: str) -> Signer | None:
@@ -526,7 +616,10 @@ class HtmlAdapter:
         if options.get("selector"):
             signers, fingerprint = _selected_signers(root, options)
             return _unmarked(signers), fingerprint
-        group = find_signer_group(root)
+        group, block = find_signer_group(root), find_line_block(root)
+        if block is not None and (group is None or block.score > group.score):
+            fingerprint = structure_fingerprint(block.block, "br", None)
+            return _unmarked([_signer_from_line(line) for line in block.lines]), fingerprint
         if group is None:
             return [], None
         signers = signers_from_items(group.items())
