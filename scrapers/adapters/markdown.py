@@ -43,6 +43,10 @@ _FRONT_TITLE = re.compile(r"""^title:\s*["']?(.*?)["']?\s*$""", re.M)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _MIN_NAME_SHARE = 0.6
+_LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s")
+_DEFINITION = re.compile(r"^[^,(:]{1,40}:\s")
+_HARD_BREAK = re.compile(r"\s*(?:<br\s*/?>|\\)\s*$", re.I)
+_TRAILING_EMPHASIS = re.compile(r"^([^*_]+?)\s+([*_])([^*_]+)\2$")
 _NOT_NAME_CELL = re.compile(r"[`/@\d]")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
@@ -103,18 +107,45 @@ def signature_marker(lines: list[str]) -> int | None:
 
 def signer_items(lines: list[str]) -> list[str]:
     """The list items that are signers (see the module docstring for the rule)."""
-    runs = list_runs(lines)
     marker = signature_marker(lines)
     if marker is not None:
-        after = [items for start, items in runs if start > marker]
+        section = lines[marker + 1 :]
+        runs = [run for run in list_runs(section) + line_runs(section)
+                if not _introduced_elsewhere(section, run[0])]
+        named = [items for _, items in sorted(runs) if _name_share(items) >= _MIN_NAME_SHARE]
+        after = named or [items for _, items in list_runs(section)]
         if after:
             return [item for items in after for item in items]
-    kept = [items for _, items in runs if _name_share(items) >= _MIN_NAME_SHARE]
+    kept = [items for _, items in list_runs(lines) if _name_share(items) >= _MIN_NAME_SHARE]
     return [item for items in kept for item in items]
 
 
+def _introduced_elsewhere(lines: list[str], start: int) -> bool:
+    """Does a prose line ending in ':' ("Ways to sign:") introduce the run at ``start``?"""
+    before = next((line.strip() for line in reversed(lines[:start]) if line.strip()), "")
+    return before.endswith(":") and not _SIGNATURE_MARKER.match(before)
+
+
+def line_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Runs of two or more consecutive plain lines (one signer per line, ``<br>`` ends)."""
+    runs: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    for index, line in enumerate(lines + [""]):
+        plain = line.strip() and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
+            ("#", "<!--", "{:", "|")) or _LINK_DEFINITION.match(line))
+        if plain:
+            current.append(_HARD_BREAK.sub("", line.strip()))
+            continue
+        if len(current) >= 2:
+            runs.append((index - len(current), current))
+        current = []
+    return runs
+
+
 def _name_share(items: list[str]) -> float:
-    names = [split_name_affiliation(plain_text(item))[0] for item in items]
+    texts = [plain_text(item) for item in items]
+    # "IAB: Internet Architecture Board" defines a term; it names nobody.
+    names = [split_name_affiliation(text)[0] for text in texts if not _DEFINITION.match(text)]
     return sum(looks_like_name(name) for name in names) / len(items)
 
 
@@ -123,6 +154,10 @@ def signer_from_item(item: str) -> Signer | None:
     raw = collapse_ws(item)
     if not raw or has_template_markup(raw):
         return None
+    emphasised = _TRAILING_EMPHASIS.match(raw)
+    if emphasised:  # "Name *role*": the emphasis sets the role apart
+        return Signer(raw=raw, name=plain_text(emphasised.group(1)),
+                      affiliation=plain_text(emphasised.group(3)) or None)
     text = plain_text(raw) if _may_hold_markup(raw) else raw  # raw is plain text already
     name, affiliation = split_name_affiliation(text)
     return Signer(raw=raw, name=name or raw, affiliation=affiliation)
