@@ -90,7 +90,14 @@ def accuracy_report(request: pytest.FixtureRequest):
             print(f"  {kind}: {sum(oks)}/{len(oks)}")
 
 
-@pytest.mark.parametrize("case", load_cases(), ids=lambda case: case["path"])
+def _as_param(case: dict[str, Any]) -> Any:
+    """A case; one the parsers are known to miss runs as a strict xfail naming why."""
+    marks = [pytest.mark.xfail(reason=case["known_miss"], strict=True)] if case.get(
+        "known_miss") else []
+    return pytest.param(case, id=case["path"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_as_param(case) for case in load_cases()])
 def test_accuracy_page_reads_as_counted(case: dict[str, Any], accuracy_report) -> None:
     wrong = misses(case, read_case(case))
     accuracy_report[case["kind"]].append((case["path"], not wrong))
