@@ -53,3 +53,11 @@ def test_index_empty_state_tells_how_to_add(client) -> None:
     body = client.get("/").get_data(as_text=True)
     assert "No letter is tracked yet" in body
     assert "signwatch letters add" in body
+
+
+def test_poll_settings_take_the_suspect_persistence_hours(tmp_path: Path) -> None:
+    from tracker.runtime import poll_settings
+
+    hours = read_environment({"SIGNWATCH_SUSPECT_PERSIST_HOURS": "6.5"})
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", **hours})
+    assert poll_settings(app).guard.persist_hours == 6.5

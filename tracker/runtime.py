@@ -22,7 +22,8 @@ def fetch_settings(app: Flask) -> FetchSettings:
 def poll_settings(app: Flask) -> PollSettings:
     config = app.config
     guard = GuardSettings(drop_share=float(config["SUSPECT_DROP_SHARE"]),
-                          confirmations=int(config["SUSPECT_CONFIRMATIONS"]))
+                          confirmations=int(config["SUSPECT_CONFIRMATIONS"]),
+                          persist_hours=float(config["SUSPECT_PERSIST_HOURS"]))
     from tracker.enrichment import rules_for
 
     return PollSettings(guard=guard, poll_log_keep=int(config["POLL_LOG_KEEP"]),
