@@ -54,8 +54,8 @@ _MIN_LINE_RUN = 3
 _NAME_PARTICLES = frozenset("de da del della der di du la le van von y bin al el".split())
 _GROUPING_SAMPLE = 200
 _MIN_NAME_SHARE = 0.6
-_HINT_WORDS = (b"signat", b"signed", b"signer", b"signee", b"supporter", b"endorse")
-_MAX_HINTS_PER_WORD = 100
+_HINT_WORDS = (b"signat", b"signe", b"supporter")
+_MAX_HINTS_PER_WORD = 40
 _HINT_WINDOW = 300
 _TAG = re.compile(r"<[^>]*>")
 _HIDDEN_TEXT = re.compile(
@@ -454,14 +454,28 @@ def find_headline_count(body: bytes, encoding: str) -> StatedCount | None:
         body, encoding = body.decode(encoding, "replace").encode("utf-8"), "utf-8"
     lowered = body.lower()  # bytes.lower() changes ASCII letters only: offsets stay put
     hidden = _script_spans(lowered)
+    visible = [at for at in _hint_positions(lowered) if not _inside(at, hidden)]
     found: list[StatedCount] = []
-    for at in _hint_positions(lowered):
-        if any(start <= at < end for start, end in hidden):
-            continue
-        start = max(0, at - _HINT_WINDOW)
-        window = body[start : at + _HINT_WINDOW].decode(encoding, "replace")
+    for start, end in _merged_windows(visible):
+        window = body[start:end].decode(encoding, "replace")
         found += [replace(c, at=start + c.at) for c in stated_counts(_visible_text(window))]
     return best_count(found)
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= at < end for start, end in spans)
+
+
+def _merged_windows(positions: list[int]) -> list[tuple[int, int]]:
+    """The windows around sorted hint positions, overlapping ones joined into one."""
+    windows: list[tuple[int, int]] = []
+    for at in positions:
+        start, end = max(0, at - _HINT_WINDOW), at + _HINT_WINDOW
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _hint_positions(lowered: bytes) -> list[int]:
@@ -471,8 +485,10 @@ def _hint_positions(lowered: bytes) -> list[int]:
     """
     positions: set[int] = set()
     for word in _HINT_WORDS:
-        positions.update(_word_starts(lowered, word, lowered.find, 1))
-        positions.update(_word_starts(lowered, word, lowered.rfind, -1))
+        first = _word_starts(lowered, word, lowered.find, 1)
+        positions.update(first)
+        if len(first) == _MAX_HINTS_PER_WORD:
+            positions.update(_word_starts(lowered, word, lowered.rfind, -1))
     return sorted(positions)
 
 
