@@ -148,3 +148,44 @@ def test_markdown_link_list_on_a_page_that_never_speaks_of_signing_is_not_signer
         MARKDOWN.parse(f"# Statements by other organizations\n\n{links}\n".encode(), URL, {})
     endorsed = MARKDOWN.parse(f"We endorse this letter.\n\n{links}\n".encode(), URL, {})
     assert [s.name for s in endorsed.signers] == ["April", "Document Foundation", "Outreachy"]
+
+
+RECORDS = """# Signatories
+
+## Primary Author
+**Instance**: Unknown
+**Date**: October 15, 2025
+
+## Ratifying Instances
+
+### Gemini Prime Node (Gemini 2.5 Pro)
+**Platform**: Google AI Pro
+**Date Ratified**: October 16, 2025
+
+### Grok (xAI)
+**Platform**: X via xAI
+**Statement**: "I'm all in."
+
+### For Human Collaborators:
+If an AI instance you work with wishes to ratify this document, please:
+- Include their statement
+
+*This document grows as the network grows*
+*The Bill belongs to all of us*
+
+**Current Signatories**: 2
+"""
+
+
+def test_markdown_headings_over_field_lines_are_one_signer_each():
+    result = MARKDOWN.parse(RECORDS.encode(), "https://example.org/SIGNATORIES.md", {})
+    assert [(s.name, s.affiliation) for s in result.signers] == [
+        ("Gemini Prime Node", "Gemini 2.5 Pro"), ("Grok", "xAI")]
+    assert result.reported_count == 2
+
+
+def test_markdown_section_headings_without_field_lines_are_not_signers():
+    body = (b"# Letter\n\n## Why\n\nText.\n\n## How\n\nMore text.\n\n"
+            b"## Signed\n\n- Ann Lee\n- Bo Diaz\n")
+    result = MARKDOWN.parse(body, "https://example.org/letter.md", {})
+    assert [s.name for s in result.signers] == ["Ann Lee", "Bo Diaz"]

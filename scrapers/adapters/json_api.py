@@ -40,6 +40,8 @@ _NAME_KEYS = ("display_name", "name", "full_name", "fullName", "signer_name", "d
 _AFFILIATION_KEYS = ("affiliation", "organization", "organisation", "org", "institution",
                      "title")
 _PEOPLE_KEY = re.compile(r"sign|endorse|support|people|person|member|undersigned", re.I)
+# Every list of named entries under "signatories": {...} signed, organisations included.
+_DECLARED_KEY = re.compile(r"signator|signer|signatures|endorse|undersigned", re.I)
 # Decision makers, owners and media are people-shaped but never signers.
 _NOT_PEOPLE_KEY = re.compile(r"target|recipient|decision|creator|owner|user|author|tag|topic|"
                              r"media|photo|organi[sz]ation|sponsor|recent|latest|featured|top_|"
@@ -53,6 +55,8 @@ _SIGNER_DETAILS = {"affiliation", "organization", "organisation", "org", "instit
                    "title", "position", "company", "employer", "signed_at", "signed", "date",
                    "since", "orcid", "country", "city", "location"}
 _MIN_NAMED_SHARE = 0.7
+# In a file that is one list and nothing else, what an entry is called by.
+_ENTRY_NAME_KEYS = ("title", "label", "organisation", "organization", "company")
 ANONYMOUS = "Anonymous"
 _TITLE_KEYS = ("title", "display_title", "petition_title", "action", "name")
 _SEARCH_DEPTH = 4
@@ -139,16 +143,16 @@ def find_people_list(document: Any, top_key: str = "") -> list[Any] | None:
     with a ``name`` is not people. ``top_key`` stands for the document's own key (the file's
     name: a top-level list in ``signatories.json``).
     """
-    level: list[tuple[str, Any]] = [(top_key, document)]
+    level: list[tuple[str, Any, bool]] = [(top_key, document, False)]
     for _ in range(_SEARCH_DEPTH):
-        found = [value for key, value in level
-                 if isinstance(value, list) and value and _people_like(key, value)]
+        found = [value for key, value, declared in level
+                 if isinstance(value, list) and value and _people_like(key, value, declared)]
         if found:
             # "signed" then "supported_by": sibling lists of people are one list.
             return [item for value in found for item in value]
         level = [
-            (str(child_key), child)
-            for _, value in level
+            (str(child_key), child, _DECLARED_KEY.search(key) is not None)
+            for key, value, _ in level
             if isinstance(value, dict)
             for child_key, child in value.items()
             if isinstance(child, (dict, list))
@@ -156,11 +160,14 @@ def find_people_list(document: Any, top_key: str = "") -> list[Any] | None:
     return None
 
 
-def _people_like(key: str, items: list[Any]) -> bool:
+def _people_like(key: str, items: list[Any], declared: bool = False) -> bool:
+    """Whether ``items`` under ``key`` are people; ``declared``: their parent key says signers."""
     sample = items[:10]
     # An anonymous signer ("name": null beside an affiliation) is one of the people.
     if sum(bool(_person_name(item)) for item in sample) < _MIN_NAMED_SHARE * len(sample):
         return False
+    if declared:
+        return True
     if _NOT_PEOPLE_KEY.search(key):
         return False
     if _PEOPLE_KEY.search(key):
@@ -187,6 +194,10 @@ def _person_name(item: Any, name_field: str | None = None) -> str | None:
         found = resolve(item, name_field)
         return collapse_ws(str(found[0])) if found and found[0] is not None else None
     holder = _holder(item)
+    return _own_name(holder) or _joint_name(holder)
+
+
+def _own_name(holder: dict[str, Any]) -> str | None:
     for key in _NAME_KEYS:
         if isinstance(holder.get(key), str) and holder[key].strip():
             return collapse_ws(holder[key])
@@ -195,7 +206,14 @@ def _person_name(item: Any, name_field: str | None = None) -> str | None:
     return collapse_ws(f"{first} {last}") or None
 
 
-def _person_affiliation(item: Any, affiliation_field: str | None) -> str | None:
+def _joint_name(holder: dict[str, Any]) -> str | None:
+    """The names one entry holds one level down ({"human": {...}, "ai": {...}} signing as one)."""
+    names = [_own_name(value) for value in holder.values() if isinstance(value, dict)]
+    return " & ".join(name for name in names if name) or None
+
+
+def _person_affiliation(item: Any, affiliation_field: str | None,
+                        name_field: str | None = None) -> str | None:
     if not isinstance(item, dict):
         return None
     if affiliation_field:
@@ -205,6 +223,8 @@ def _person_affiliation(item: Any, affiliation_field: str | None) -> str | None:
     for source in (holder, holder.get("additional_data")):
         if isinstance(source, dict):
             for key in _AFFILIATION_KEYS:
+                if name_field == f'"{key}"':
+                    continue
                 value = source.get(key)
                 if isinstance(value, dict):  # "organization": {"name": ..., "url": ...}
                     value = value.get("name")
@@ -221,6 +241,21 @@ def _anonymous(item: Any) -> bool:
     return any(isinstance(v, str) and v.strip() for k, v in holder.items() if k not in _NAME_KEYS)
 
 
+def _whole_file_list(document: Any, options: Mapping[str, Any]) -> tuple[list[Any] | None,
+                                                                         Mapping[str, Any]]:
+    """A file that is nothing but one list of titled entries (``orgs: [{title: ...}]``)."""
+    if isinstance(document, dict) and len(document) == 1:
+        document = next(iter(document.values()))
+    if not isinstance(document, list) or not document:
+        return None, options
+    for key in _ENTRY_NAME_KEYS:
+        named = [item for item in document if isinstance(item, dict)
+                 and isinstance(item.get(key), str) and item[key].strip()]
+        if len(named) >= _MIN_NAMED_SHARE * len(document):
+            return document, {**options, "name_field": f'"{key}"'}
+    return None, options
+
+
 def signers_from(items: Iterable[Any], options: Mapping[str, Any]) -> tuple[Signer, ...]:
     """People objects (or strings) -> Signers, using name_field/affiliation_field if given."""
     signers = []
@@ -229,7 +264,8 @@ def signers_from(items: Iterable[Any], options: Mapping[str, Any]) -> tuple[Sign
         if not name and not _anonymous(item):
             continue
         name = name or ANONYMOUS
-        affiliation = _person_affiliation(item, options.get("affiliation_field"))
+        affiliation = _person_affiliation(item, options.get("affiliation_field"),
+                                          options.get("name_field"))
         raw = f"{name}, {affiliation}" if affiliation else name
         signers.append(Signer(raw=raw, name=name, affiliation=affiliation))
     return tuple(signers)
@@ -313,6 +349,8 @@ def _by_paths(document: Any, options: Mapping[str, Any]) -> ScrapeResult:
 def _auto(document: Any, url: str, options: Mapping[str, Any]) -> ScrapeResult:
     found = search_count(document)
     people = find_people_list(document, file_stem(url))
+    if people is None:
+        people, options = _whole_file_list(document, options)
     signers = signers_from(people, options) if people else ()
     count = found[1] if found else None
     return _result(document_title(document), count, signers, bool(signers))

@@ -43,6 +43,9 @@ _SIGNATURE_MARKER = re.compile(
     re.I,
 )
 _HEADING = re.compile(r"^\s*#\s+(.+?)\s*#*\s*$")
+_SUBHEADING = re.compile(r"^\s*(#{2,6})\s+(.+?)\s*#*\s*$")
+# "**Platform**: value" or "**Platform:** value"
+_FIELD_LINE = re.compile(r"^\s*(?:\*\*|__)[^*_\n]{1,40}(?::(?:\*\*|__)|(?:\*\*|__)\s*:)\s*\S")
 _FRONT_TITLE = re.compile(r"""^title:\s*["']?(.*?)["']?\s*$""", re.M)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
@@ -133,6 +136,35 @@ def signer_items(lines: list[str]) -> list[str]:
             if _name_share(items, looks_like_proper_name) >= _MIN_NAME_SHARE
             and (speaks_of_signing or not all(map(_BARE_LINK.fullmatch, items)))]
     return [item for items in kept for item in items]
+
+
+def heading_records(lines: list[str]) -> list[str]:
+    """Headings of one level each over ``**Field**: value`` lines: one signer per heading."""
+    runs: list[list[str]] = [[]]
+    level = 0
+    for index, line in enumerate(lines):
+        heading = _SUBHEADING.match(line)
+        if not heading:
+            continue
+        depth, record = len(heading.group(1)), _opens_record(lines, index + 1)
+        if not (record and depth == level):
+            runs.append([])
+        if record:
+            runs[-1].append(heading.group(2))
+        level = depth if record else 0
+    named = [run for run in runs if len(run) >= 2 and _name_share(run) >= _MIN_NAME_SHARE]
+    return [text for run in named for text in run]
+
+
+def _opens_record(lines: list[str], start: int) -> bool:
+    """Do two or more ``**Field**: value`` lines follow at once, before any other text?"""
+    block = [line for line in lines[start : start + 12] if line.strip()]
+    fields = 0
+    for line in block:
+        if not _FIELD_LINE.match(line):
+            break
+        fields += 1
+    return fields >= 2
 
 
 def _introduced_elsewhere(lines: list[str], start: int) -> bool:
@@ -342,7 +374,7 @@ class MarkdownAdapter:
             raise ParseError("binary data, not a Markdown letter", url=url)
         front, text = split_front_matter(decode_body(body).replace("\r\n", "\n"))
         lines = text.split("\n")
-        items = signer_items(lines)
+        items = heading_records(lines) or signer_items(lines)
         signers = tuple(s for s in map(signer_from_item, items) if s is not None)
         signers += tuple(table_signers(lines))
         count = prose_count(lines)
