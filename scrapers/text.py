@@ -136,6 +136,28 @@ def find_count(text: str, *, zero_is_stated: bool = False) -> int | None:
     return best.value if best else None
 
 
+# A news lead or headline that opens on its count: "Over 200 Organizations From 67 Countries
+# Say", "More than 170 former heads of state ..., today called on ... in an open letter".
+_LEAD = re.compile(rf"^\W{{0,3}}(?:(?:more\s+than|over|nearly|almost|at\s+least|upwards\s+of)\s+)?"
+                   rf"({NUMBER})\+?\s+[^\W\d]", re.I)
+_LEAD_SENTENCE_END = re.compile(r"[.!?:;](?:\s|$)")
+_LEAD_VERB = re.compile(r"\b(?:says?|said|call(?:s|ed)?|urge[sd]?|demand(?:s|ed)?|tell|told|"
+                        r"ask(?:s|ed)?|warn(?:s|ed)?|write|wrote|sign(?:s|ed)?|join(?:s|ed)?|"
+                        r"appeal(?:s|ed)?|open\s+letter|petition)\b", re.I)
+
+
+def lead_count(text: str) -> StatedCount | None:
+    """The count a headline or lead sentence opens on, when it says who spoke; else None."""
+    match = _LEAD.match(text)
+    if match is None:
+        return None
+    end = _LEAD_SENTENCE_END.search(text, match.end())
+    sentence = text[match.end() : end.end() if end else len(text)]
+    if not _LEAD_VERB.search(sentence):
+        return None
+    return _stated(text, match, 0, zero_is_stated=False)
+
+
 COUNT_HINT = re.compile(
     r"signat|signer|signed|supporter|firma|unterz|unterschr|podpis|ondertek|подпис", re.I)
 

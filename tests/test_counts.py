@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from scrapers.adapters.html_page import HTML
-from scrapers.text import best_count, find_count, stated_counts
+from scrapers.text import best_count, find_count, lead_count, stated_counts
 
 URL = "https://example.org/statement"
 
@@ -80,3 +80,41 @@ def test_headline_count_window_starting_inside_a_script_keeps_the_text_after_it(
 
     assert find_count(_visible_text("x = 9;</script><p>1,204 signatures</p><script>y")) == 1204
     assert find_count(_visible_text("<p>12 signatures</p><script>z</script>")) == 12
+
+
+@pytest.mark.parametrize(("text", "value", "at_least"), [
+    ("Over 200 Organizations From 67 Countries Say: \u201cTransform the WTO\u201d", 200, True),
+    ("More than 170 former heads of state and Nobel laureates, including Gordon Brown, "
+     "today called on President Biden to waive the rules in an open letter today.", 170, True),
+    ("\u201c1,204 economists urge the Fed to act\u201d", 1204, False),
+])
+def test_lead_count_reads_a_headline_that_opens_on_who_spoke(text, value, at_least):
+    found = lead_count(text)
+    assert (found.value, found.at_least) == (value, at_least)
+
+
+@pytest.mark.parametrize("text", [
+    "5 things to know about the waiver",             # no one speaks
+    "2021 leaders say the waiver matters",           # a year, not a count
+    "The coalition of more than 50 organizations, including Oxfam, warned today.",  # not a lead
+    "Over 60 other heads of state attended. They later called for a waiver.",  # next sentence
+])
+def test_lead_count_leaves_other_openings_alone(text):
+    assert lead_count(text) is None
+
+
+def test_headline_count_from_a_press_release_lead_with_no_word_about_signing():
+    page = ("<html><head><title>Leaders call for a waiver</title></head><body>"
+            "<h1>Former leaders call on the President to waive patents</h1><p>14 April 2021</p>"
+            "<p>More than 170 former heads of state, including a former President of Liberia, "
+            "today called on the President in an open letter.</p>"
+            "<p>A coalition of more than 50 organizations coordinated the letter.</p>"
+            "</body></html>")
+    result = HTML.parse(page.encode(), "https://example.org/press", {})
+    assert (result.reported_count, result.reported_count_at_least) == (170, True)
+
+
+def test_headline_count_signing_phrase_beats_a_lead():
+    page = ("<html><body><h1>Over 200 Organizations Say: Transform the WTO</h1>"
+            "<p>This letter has 214 signatures.</p></body></html>")
+    assert HTML.parse(page.encode(), "https://example.org/letter", {}).reported_count == 214

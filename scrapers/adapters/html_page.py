@@ -17,6 +17,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
@@ -36,6 +37,7 @@ from scrapers.text import (
     find_count,
     has_template_markup,
     is_placeholder,
+    lead_count,
     longest_run,
     looks_like_name,
     parse_int,
@@ -65,6 +67,8 @@ _FOREIGN_HINT_WORDS = (b"firma", b"unterz", b"unterschr", b"podpis", b"ondertek"
 _FOREIGN_HINT_SPAN = 64 * 1024
 _MAX_HINTS_PER_WORD = 40
 _HINT_WINDOW = 300
+# Leads are near the top: a list's own paragraphs further down never lead the page.
+_LEAD_ELEMENTS = 40
 _TAG = re.compile(r"<[^>]*>")
 _HIDDEN_TEXT = re.compile(
     r"<(script|style)\b.*?(?:</\1\s*>|\Z)"
@@ -580,6 +584,13 @@ def find_headline_count(body: bytes, encoding: str) -> StatedCount | None:
     return best_count(found)
 
 
+def lead_count_of(root: etree._Element) -> StatedCount | None:
+    """The count the page's title, headings or opening paragraphs lead with, or None."""
+    leads = islice(root.iter("title", "h1", "h2", "p"), _LEAD_ELEMENTS)
+    found = (lead_count(text_of(element)) for element in leads)
+    return next((count for count in found if count is not None), None)
+
+
 def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= at < end for start, end in spans)
 
@@ -765,7 +776,7 @@ class HtmlAdapter:
         if options.get("count_pattern"):
             match = _compile_pattern(options["count_pattern"]).search(text_of(root))
             return (parse_int(match.group(1)) if match else None), False
-        stated = find_headline_count(body, encoding)
+        stated = find_headline_count(body, encoding) or lead_count_of(root)
         return (stated.value, stated.at_least) if stated else (None, False)
 
 
