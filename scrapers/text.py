@@ -190,9 +190,20 @@ def strip_name_label(text: str) -> str:
     return _NAME_LABEL.sub("", text, count=1) if ":" in text[:24] else text
 
 
+# An office printed before a legislator's name is their role, not part of the name
+# ("MEP Manon AUBRY", "Rep. Darrell Issa"); honorifics such as "Dr." stay as printed.
+_OFFICE = re.compile(r"^(?:MEPs?|MPs?|MSP|MLA|Rep\.|Sen\.|Cllr\.?|Councillor|Senator|"
+                     r"Representative|Congress(?:wo)?man|Assemblymember)\s+(?=[^\W\d_])")
+
+
+def strip_office(text: str) -> str:
+    """'MEP Manon AUBRY ...' -> 'Manon AUBRY ...'."""
+    return _OFFICE.sub("", text, count=1)
+
+
 def split_name_affiliation(text: str) -> tuple[str, str | None]:
     """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation)."""
-    text = strip_name_label(strip_list_marker(collapse_ws(text)))
+    text = strip_office(strip_name_label(strip_list_marker(collapse_ws(text))))
     paren = text.find("(")
     comma = _first_real_comma(text)
     if paren > 0 and (comma < 0 or paren < comma):
@@ -200,9 +211,40 @@ def split_name_affiliation(text: str) -> tuple[str, str | None]:
     if comma > 0:
         return text[:comma].strip(), _clean_part(text[comma + 1 :])
     dash = _DASH_SPLIT.search(text)
+    surname_end = _capital_surname_end(text)
+    if surname_end and (not dash or surname_end < dash.start()):
+        return text[:surname_end], _clean_part(text[surname_end:])
     if dash and dash.start() > 0:
         return text[: dash.start()].strip(), _clean_part(text[dash.end() :])
     return text, None
+
+
+def _capital_surname_end(text: str) -> int:
+    """Where 'Manon AUBRY The Left group' ends its name: a surname in capitals ends it; else 0.
+
+    One to three given names (capitalised, not all capitals), then the surname in capitals,
+    then two words or more: European lists print names this way with nothing between name and
+    group ("Gemini CLI Instance" is one name: one word after the capitals).
+    """
+    words = text.split(" ")
+    for index in range(1, min(4, len(words) - 2)):
+        if not _is_given_name(words[index - 1]):
+            return 0
+        if _is_capital_surname(words[index]):
+            end = index + 1
+            while end < len(words) - 2 and _is_capital_surname(words[end]):
+                end += 1
+            return len(" ".join(words[:end]))
+    return 0
+
+
+def _is_given_name(word: str) -> bool:
+    return word[:1].isupper() and any(ch.islower() for ch in word[1:])
+
+
+def _is_capital_surname(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and word.isupper() and _SURNAME.fullmatch(word) is not None
 
 
 def _split_paren(text: str, paren: int) -> tuple[str, str | None]:

@@ -33,3 +33,25 @@ def test_split_name_affiliation_reads_printed_lines(line, name, affiliation):
 )
 def test_strip_list_marker_takes_only_the_marker(text, bare):
     assert strip_list_marker(text) == bare
+
+
+@pytest.mark.parametrize(("line", "name", "affiliation"), [
+    ("MEP Manon AUBRY The Left group in the European Parliament - GUE/NGL", "Manon AUBRY",
+     "The Left group in the European Parliament - GUE/NGL"),
+    ("MEP Erik MARQUARDT, Group of the Greens/European Free Alliance Member", "Erik MARQUARDT",
+     "Group of the Greens/European Free Alliance Member"),
+    ("Jean-Luc DE LA TOUR Non-Attached Member", "Jean-Luc DE LA TOUR", "Non-Attached Member"),
+    ("Rep. Darrell Issa (R-CA)", "Darrell Issa", "R-CA"),
+    ("Senator Ron Wyden, Oregon", "Ron Wyden", "Oregon"),
+])
+def test_split_name_affiliation_offices_and_surnames_in_capitals(line, name, affiliation):
+    assert split_name_affiliation(line) == (name, affiliation)
+
+
+@pytest.mark.parametrize("line", [
+    "Gemini CLI Instance",              # capitals inside a name, one word after them
+    "UC Santa Cruz OSPO",               # an acronym first: no given name before it
+    "Dr. Ann LEE",                      # nothing after the surname
+])
+def test_split_name_affiliation_leaves_capitals_inside_names(line):
+    assert split_name_affiliation(line) == (line, None)
