@@ -102,3 +102,27 @@ def test_html_shapes_a_headerless_grid_of_named_links_is_one_signer_a_cell():
     assert _names(body) == names[:11]
     headed = body.replace("<th></th>", "<th>Name</th>", 1)
     assert len(_names(headed)) == 4
+
+
+def _side_by_side_table(house: list[str], senate: list[str]) -> bytes:
+    rows = []
+    for index in range(max(len(house), len(senate))):
+        cells = []
+        for names in (house, senate):
+            name = names[index] if index < len(names) else ""
+            handle = f"<a href='https://example.org/'>@{name[5:9].lower()}</a>" if name else ""
+            cells += [f"<td>{name}</td>", f"<td>{handle}</td>"]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        "<html><body><h1>Members of Congress Supporting the Act</h1><table><tr>"
+        "<th>Supporters in the House</th><th>Twitter</th>"
+        "<th>Supporters in the Senate</th><th>Twitter</th></tr>"
+        f"{''.join(rows)}</table></body></html>").encode()
+
+
+def test_html_shapes_two_signer_columns_side_by_side_are_two_lists():
+    house = ["Rep. Ann Lee (R-CA)", "Rep. Bo Diaz (D-OR)", "Rep. Cy Park (D-WA)"]
+    page = _side_by_side_table(house, ["Sen. Di Moss (D-OR)"])
+    signers = HTML.parse(page, "https://example.org/supporters", {}).signers
+    assert [s.name for s in signers] == ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss"]
+    assert signers[0].affiliation == "R-CA, @ann"

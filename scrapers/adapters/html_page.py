@@ -67,6 +67,8 @@ _FOREIGN_HINT_WORDS = (b"firma", b"unterz", b"unterschr", b"podpis", b"ondertek"
 _FOREIGN_HINT_SPAN = 64 * 1024
 _MAX_HINTS_PER_WORD = 40
 _HINT_WINDOW = 300
+_SIGNER_HEADER = re.compile(r"\b(?:supporters?|signers?|signator(?:y|ies)|signatures|"
+                            r"endorsers?|names?)\b", re.I)
 # Leads are near the top: a list's own paragraphs further down never lead the page.
 _LEAD_ELEMENTS = 40
 _TAG = re.compile(r"<[^>]*>")
@@ -438,7 +440,44 @@ def _group_signers(group: _Group) -> list[Signer]:
     items = group.items()
     if group.tag == "tr" and _cells_are_signers(group.parent, items):
         return [Signer(raw=text, name=text) for row in items for text in _cell_texts(row)]
+    if group.tag == "tr" and (starts := _side_by_side(group.parent)):
+        # Each group of columns is one list: the House's names, then the Senate's.
+        found = (_column_group_signer(row, start, starts[1] - starts[0])
+                 for start in starts for row in items)
+        return [signer for signer in found if signer is not None]
     return signers_from_items(items)
+
+
+def _side_by_side(table: etree._Element) -> list[int]:
+    """Where each group of columns starts when the header names signers in several; else [].
+
+    "Supporters in the House | Twitter | Supporters in the Senate | Twitter": two lists, one
+    signer per group of columns in every row.
+    """
+    if table.tag != "table":
+        table = next(table.iterancestors("table"), table)
+    header = next((row for row in table.iter("tr") if row.find("td") is None), None)
+    if header is None:
+        return []
+    named = [i for i, cell in enumerate(header) if _SIGNER_HEADER.search(text_of(cell))]
+    if len(named) < 2:
+        return []
+    width = named[1] - named[0]
+    steps = {b - a for a, b in zip(named, named[1:], strict=False)}
+    return named if steps == {width} and named[0] < width else []
+
+
+def _column_group_signer(row: etree._Element, start: int, width: int) -> Signer | None:
+    """The signer in one group of a row's columns ("Rep. Name (R-CA)", "@handle"), or None."""
+    if row.find("td") is None:
+        return None  # the header row
+    cells = [text_of(cell) for cell in row if cell.tag in ("td", "th")][start : start + width]
+    texts = [text for text in cells if text]
+    if not cells or not cells[0] or has_template_markup(" ".join(texts)):
+        return None
+    name, aside = split_name_affiliation(texts[0])
+    affiliation = ", ".join(part for part in (aside, *texts[1:]) if part) or None
+    return Signer(raw=", ".join(texts), name=name, affiliation=affiliation)
 
 
 def _cells_are_signers(table: etree._Element, rows: list[etree._Element]) -> bool:
