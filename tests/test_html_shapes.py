@@ -126,3 +126,19 @@ def test_html_shapes_two_signer_columns_side_by_side_are_two_lists():
     signers = HTML.parse(page, "https://example.org/supporters", {}).signers
     assert [s.name for s in signers] == ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss"]
     assert signers[0].affiliation == "R-CA, @ann"
+
+
+def _card(name: str, href: str) -> str:
+    return (f"<div class='grid-sizer'></div><div class='grid-item'><a href='{href}'>"
+            f"<div class='card'><figure><img src='logo.png' alt='logo'></figure>"
+            f"<div class='card-body'><h2 class='card-title'>{name}</h2>"
+            f"<p class='card-text'>{name} pledges.</p></div></div></a></div>")
+
+
+def test_html_shapes_cards_linking_to_their_own_pages_are_signers_not_a_menu():
+    cards = _card("Data Science Institute", "/pledge/dsi/") + _card("Santa Cruz OSPO", "/p/o/")
+    body = (f"<div class='projects'><h2>2023</h2><div class='grid'>{cards}"
+            f"{_card('Center for Open Source', '/p/c/')}</div>"
+            "<h2>numfocus</h2><div class='grid'> </div><h2>developer</h2><div class='grid'></div>"
+            "</div>")
+    assert _names(body) == ["Data Science Institute", "Santa Cruz OSPO", "Center for Open Source"]

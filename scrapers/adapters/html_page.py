@@ -196,7 +196,8 @@ def _score_group(group: _Group) -> float:
     share = len(named) / len(signers) if signers else 0.0
     if share < _MIN_NAME_SHARE:
         return 0.0
-    score = group.size * share
+    # An empty item holds nobody: a row of category grids, two of them empty, is one card.
+    score = group.size * share * len(signers) / len(sample)
     if any(_find_cite(item) is not None for item in sample[:5]):
         score *= 1.5
     if group.tag not in ("li", "tr", "cite"):
@@ -213,12 +214,15 @@ def _names_a_whole_list(parent: etree._Element, css_class: str | None) -> bool:
 
 
 def _navigation(items: list[etree._Element]) -> bool:
-    """Items that are each one link into the same site: a menu, not signers."""
+    """Items that are each one link into the same site: a menu, not signers.
+
+    A link around a card (a heading and its text) opens the signer's own page; it is no menu.
+    """
     sample = [item for item in items[:_SAMPLE_SIZE] if text_of(item)]
     local = 0
     for item in sample:
         links = list(item.iter("a"))
-        if len(links) == 1 and text_of(links[0]) == text_of(item):
+        if len(links) == 1 and text_of(links[0]) == text_of(item) and not _has_blocks(links):
             href = (links[0].get("href") or "").strip()
             local += not href.startswith(("http:", "https:", "//", "mailto:"))
     return bool(sample) and local >= _NAV_SHARE * len(sample)
@@ -260,7 +264,8 @@ def _headings_only(item: etree._Element) -> bool:
 
 
 def _has_blocks(items: list[etree._Element]) -> bool:
-    return any(child.tag in _BLOCK_TAGS for item in items for child in item)
+    """Do the items hold headings, paragraphs or divisions (inside a link around a card too)?"""
+    return any(node.tag in _BLOCK_TAGS for item in items for node in item.iterdescendants())
 
 
 def _keep_line_run(group: _Group) -> bool:
