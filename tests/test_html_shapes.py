@@ -142,3 +142,13 @@ def test_html_shapes_cards_linking_to_their_own_pages_are_signers_not_a_menu():
             "<h2>numfocus</h2><div class='grid'> </div><h2>developer</h2><div class='grid'></div>"
             "</div>")
     assert _names(body) == ["Data Science Institute", "Santa Cruz OSPO", "Center for Open Source"]
+
+
+def test_html_shapes_paragraph_styled_as_a_heading_names_its_card():
+    row = ("<div class='row mb-4'><div class='col-2'><img src='{0}.png' class='logo'></div>"
+           "<div class='col-10'><p class='h3'>{0} <a href='https://example.org/'>"
+           "<svg><path d='M8'></path></svg></a></p><p>Here is a description of the "
+           "organisation and the work they do, in a sentence or two.</p></div></div>")
+    names = ["Workers Make Possible", "Justice Collective", "Aid Friends"]
+    body = f"<div class='container'>{''.join(row.format(n) for n in names)}</div>"
+    assert _names(body) == names

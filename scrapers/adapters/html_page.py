@@ -98,6 +98,8 @@ _SHORT_LINE_WORDS = 14
 _CARD_CHILDREN = 12
 _MIN_GRID_COLUMNS = 3
 _NAME_CLASS = re.compile(r"(?:^|[\s_-])(?:full-?)?name(?:$|[\s_-])", re.I)
+# '<p class="h3">': a paragraph styled as a heading (Bootstrap and kin) heads its card too.
+_HEADING_CLASS = re.compile(r"(?:^|\s)h[1-6](?:$|\s)")
 _DETAIL_CLASS = re.compile(r"affiliation|organi[sz]ation|institution|title|role|position", re.I)
 _SECTION_TITLE = re.compile(r"signat|signer|supporter|endorse", re.I)
 _DECLARED_BONUS = 3.0
@@ -413,7 +415,8 @@ def _labelled_name(item: etree._Element) -> etree._Element | None:
     for element in item.iterdescendants():
         if isinstance(element.tag, str) and _NAME_CLASS.search(element.get("class") or ""):
             return element
-    return next((e for e in item.iterdescendants(*_HEADING_TAGS)), None)
+    return next((e for e in item.iterdescendants() if e.tag in _HEADING_TAGS
+                 or _HEADING_CLASS.search(e.get("class") or "")), None)
 
 
 def _signer_from_labels(item: etree._Element, named: etree._Element, raw: str) -> Signer | None:
