@@ -152,3 +152,19 @@ def test_html_shapes_paragraph_styled_as_a_heading_names_its_card():
     names = ["Workers Make Possible", "Justice Collective", "Aid Friends"]
     body = f"<div class='container'>{''.join(row.format(n) for n in names)}</div>"
     assert _names(body) == names
+
+
+DONORS = ("<h1>Major Supporters</h1><p>Our campaigns would not be possible without thousands "
+          "of individual donations. We thank these major supporters.</p><h2>HEROES</h2>"
+          "<p>These individuals contribute $10,000 or more.</p><ul><li>Ann Lee</li>"
+          "<li>Bo Diaz</li><li>Cy Park</li><li>Di Moss</li></ul>")
+
+
+def test_html_shapes_a_page_thanking_donors_lists_no_signers():
+    with pytest.raises(NoSignersFound):
+        _parse(DONORS)
+
+
+def test_html_shapes_donations_beside_a_letter_do_not_hide_its_signers():
+    letter = DONORS.replace("<h2>HEROES</h2>", "<h2>Signed by</h2>")
+    assert _names(letter) == ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss"]

@@ -67,6 +67,8 @@ _FOREIGN_HINT_WORDS = (b"firma", b"unterz", b"unterschr", b"podpis", b"ondertek"
 _FOREIGN_HINT_SPAN = 64 * 1024
 _MAX_HINTS_PER_WORD = 40
 _HINT_WINDOW = 300
+_DONATION = re.compile(rb"(?i)\bdonat(?:ions?|ing)\b|\bdonors?\b")
+_SIGNING = re.compile(rb"(?i)\bsign|signat|undersign|endors|pledg|petition|open letter|sincerely")
 _SIGNER_HEADER = re.compile(r"\b(?:supporters?|signers?|signator(?:y|ies)|signatures|"
                             r"endorsers?|names?)\b", re.I)
 # Leads are near the top: a list's own paragraphs further down never lead the page.
@@ -631,6 +633,11 @@ def find_headline_count(body: bytes, encoding: str) -> StatedCount | None:
     return best_count(found)
 
 
+def thanks_donors(body: bytes) -> bool:
+    """A page that thanks donors and never speaks of signing: its names gave money, not names."""
+    return _SIGNING.search(body) is None and _DONATION.search(body) is not None
+
+
 def lead_count_of(root: etree._Element) -> StatedCount | None:
     """The count the page's title, headings or opening paragraphs lead with, or None."""
     leads = islice(root.iter("title", "h1", "h2", "p"), _LEAD_ELEMENTS)
@@ -781,6 +788,8 @@ class HtmlAdapter:
         encoding = html_encoding(body)  # sniffing decodes the whole body: once per parse
         root = parse_document(body, encoding)
         signers, fingerprint = self._signers(root, options)
+        if signers and not options.get("selector") and thanks_donors(body):
+            signers, fingerprint = [], None
         count, at_least = self._count(root, body, encoding, options)
         result = ScrapeResult(
             kind=self.name,
