@@ -168,3 +168,19 @@ def test_html_shapes_a_page_thanking_donors_lists_no_signers():
 def test_html_shapes_donations_beside_a_letter_do_not_hide_its_signers():
     letter = DONORS.replace("<h2>HEROES</h2>", "<h2>Signed by</h2>")
     assert _names(letter) == ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss"]
+
+
+def test_html_shapes_one_list_cut_by_quotations_is_one_list():
+    body = ("<h3>We are also supported by:</h3><ul><li>Ann Lee, MP of Cambridge</li>"
+            "<li>Bo Diaz, Bishop of Ely, who said:</li></ul>"
+            "<blockquote><p>Our key messages are:</p><ol><li>Act in partnership.</li>"
+            "<li>Offer rentals.</li><li>Pray.</li></ol></blockquote>"
+            "<ul><li>Cy Park, former MP, who said:</li></ul><blockquote><p>Act.</p></blockquote>"
+            "<ul><li>Dr Di Moss, District Councillor</li></ul>")
+    assert _names(body) == ["Ann Lee", "Bo Diaz", "Cy Park", "Dr Di Moss"]
+
+
+def test_html_shapes_a_one_item_list_alone_is_not_a_list():
+    body = "<div><ul><li>Ann Lee</li></ul></div><p>Some text about the campaign.</p>"
+    with pytest.raises(NoSignersFound):
+        _parse(body)

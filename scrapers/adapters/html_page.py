@@ -142,7 +142,14 @@ def find_signer_groups(root: etree._Element) -> list[_Group]:
         group.score = _score_group(group)
         if group.score > 0:
             families.setdefault(_family_key(group), []).append(group)
-    return max(families.values(), key=_family_score, default=[])
+    # A one-item list belongs to the list that quotations cut it from, never stands alone.
+    whole = [family for family in families.values()
+             if any(group.size >= 2 or not _lone_list_item(group) for group in family)]
+    return max(whole, key=_family_score, default=[])
+
+
+def _lone_list_item(group: _Group) -> bool:
+    return group.size == 1 and group.tag == "li"
 
 
 def _family_key(group: _Group) -> tuple[Any, ...]:
@@ -159,7 +166,9 @@ def _family_score(groups: list[_Group]) -> float:
 def _candidate_groups(root: etree._Element) -> Iterable[_Group]:
     for parent in root.iter(*_CONTAINER_TAGS):
         total = len(parent)
-        if total < 2 and not (total == 1 and _names_a_whole_list(parent, parent[0].get("class"))):
+        lone = total == 1 and (parent.tag in ("ul", "ol")
+                               or _names_a_whole_list(parent, parent[0].get("class")))
+        if total < 2 and not lone:
             continue
         complete = total <= _GROUPING_SAMPLE
         # Long lists are grouped on a spread sample; the winner's items are fetched in C later.
@@ -175,9 +184,10 @@ def _candidate_groups(root: etree._Element) -> Iterable[_Group]:
             size = len(items) if complete else round(total * len(items) / len(children))
             if tag in _HEADING_TAGS or tag in ("html", "body"):
                 continue  # headings title the sections of a page; they are not its list
-            # A lone item is a signer's card; a lone list holds its own items' group.
-            if size >= 2 or (len(items[0]) <= _CARD_CHILDREN
-                             and _names_a_whole_list(parent, css_class)):
+            # A lone item is a signer's card; a lone list holds its own items' group; a lone
+            # list item may continue a list cut by a quotation.
+            if size >= 2 or tag == "li" or (len(items[0]) <= _CARD_CHILDREN
+                                            and _names_a_whole_list(parent, css_class)):
                 yield _Group(parent, tag, css_class, size, items, complete)
 
 
@@ -188,7 +198,7 @@ def _score_group(group: _Group) -> float:
         # Placeholders and empty items are not evidence that the list holds anyone.
         held = any(_signer_from_item(item) is not None for item in group.sample[:_SAMPLE_SIZE])
         return group.size * _DECLARED_BONUS if held else 0.0
-    if group.size < 2 or _navigation(group.sample):
+    if (group.size < 2 and not _lone_list_item(group)) or _navigation(group.sample):
         return 0.0
     lines = group.tag in ("p", "div") and not _has_blocks(group.sample[:5])
     if lines and not _keep_line_run(group):
