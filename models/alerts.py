@@ -177,6 +177,16 @@ def abandon_stale_claims(session: Session, *, now: datetime, lease: timedelta) -
     return result.rowcount or 0
 
 
+def release_claims(session: Session, *, token: str, event_ids: Sequence[int]) -> None:
+    """Give claimed events that were never tried back to the outbox."""
+    if event_ids:
+        session.execute(update(AlertEvent)
+                        .where(AlertEvent.id.in_(event_ids), AlertEvent.claim_token == token,
+                               AlertEvent.status == SENDING)
+                        .values(status=PENDING, claim_token=None, claimed_at=None)
+                        .execution_options(synchronize_session=False))
+
+
 def record_attempt(session: Session, event: AlertEvent, *, ok: bool, error: str | None,
                    at: datetime, duration_ms: int, retry_at: datetime | None) -> None:
     """Log one attempt; the event is delivered, waits for ``retry_at``, or has failed."""

@@ -35,7 +35,7 @@ from models.bulk import chunks
 from models.facets import effective_facet_rows
 from models.letters import TRUSTED, Letter, Snapshot
 from models.queries import newest_snapshot
-from models.reads import headline
+from models.reads import first_snapshot, headline
 from models.rosters import Roster, RosterEntry, RosterMatch
 from models.signers import Facet, Signature, SignatureEvent
 
@@ -78,6 +78,9 @@ class _Facts:
     def added_within(self, window: timedelta) -> int:
         """Signers added in the window ending at this snapshot (count growth without a list)."""
         since = self.snapshot.observed_at - window
+        first = first_snapshot(self.session, self.letter.id)
+        if first is not None and first.observed_at > since:
+            since = first.observed_at  # a first reading's list is not a surge
         if self.snapshot.listed_count is None:
             before = newest_snapshot(self.session, self.letter.id, as_of=since)
             return (self.count or 0) - (headline(before) or 0)
@@ -224,3 +227,91 @@ def payload(letter: Letter, alert: Alert, snapshot: Snapshot | None,
             "permalink": f"/letters/{quote(letter.slug, safe='')}?as_of={stamp}",
             "signers": alert.extra.get("signers", []),
             **{k: v for k, v in alert.extra.items() if k != "signers"}}
+
+
+# --- subscriptions -------------------------------------------------------------------------
+
+
+class SubscriptionError(ValueError):
+    """A subscription that cannot be saved; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class SubscriptionSpec:
+    """What an editor asked for, checked (``subscription_spec``) before it is stored."""
+
+    letter_id: int | None
+    milestones: tuple[int, ...] = ()
+    surge: tuple[int, int] | None = None  # (signers, window seconds)
+    roster_name: str | None = None
+    facet: tuple[str, str] | None = None
+    needs_editor: bool = True
+
+
+def parse_surge(text: str) -> tuple[int, int]:
+    """ "100/1h" as (100, 3600); SubscriptionError when it is not signers/interval."""
+    from tracker.intervals import parse_interval
+
+    count, sep, window = text.strip().partition("/")
+    if not sep or not count.strip().isdigit() or int(count) < 1:
+        raise SubscriptionError(f"{text!r} is not a surge (try 100/1h: 100 signers in an hour)")
+    try:
+        return int(count), parse_interval(window)
+    except ValueError as exc:
+        raise SubscriptionError(str(exc)) from None
+
+
+def parse_facet(text: str) -> tuple[str, str]:
+    """ "role=prosecutor" as ("role", "prosecutor")."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip() or len(key) > 60 or len(value) > 500:
+        raise SubscriptionError(f"{text[:80]!r} is not a facet filter (try role=prosecutor)")
+    return key.strip(), value.strip()
+
+
+def add_subscription(session: Session, spec: SubscriptionSpec, url: str, *,
+                     allow_private: bool, now: datetime) -> AlertSubscription:
+    """Store a checked subscription (the URL must pass the SSRF guard now too)."""
+    from tracker.notify import AlertURLError, checked_service
+
+    if not (spec.milestones or spec.surge or spec.roster_name or spec.facet
+            or spec.needs_editor):
+        raise SubscriptionError("nothing to alert on: give a milestone, a surge, a roster "
+                                "or a facet")
+    if any(n < 1 for n in spec.milestones):
+        raise SubscriptionError("a milestone is a count of at least 1")
+    if spec.roster_name and session.scalar(
+            select(Roster.id).where(Roster.name == spec.roster_name)) is None:
+        raise SubscriptionError(f"no roster named {spec.roster_name[:80]!r} "
+                                "(signwatch roster list)")
+    try:
+        checked_service(url, allow_private=allow_private)
+    except AlertURLError as exc:
+        raise SubscriptionError(str(exc)) from None
+    subscription = AlertSubscription(
+        letter_id=spec.letter_id, milestones=sorted(set(spec.milestones)),
+        surge_count=spec.surge[0] if spec.surge else None,
+        surge_window_s=spec.surge[1] if spec.surge else None, roster_name=spec.roster_name,
+        facet_key=spec.facet[0] if spec.facet else None,
+        facet_value=spec.facet[1] if spec.facet else None, needs_editor=spec.needs_editor,
+        url=url.strip(), created_at=now)
+    session.add(subscription)
+    session.flush()
+    return subscription
+
+
+def describe(subscription: AlertSubscription) -> str:
+    """What a subscription alerts on, in a few words (never its URL)."""
+    from tracker.intervals import format_interval
+
+    parts = [f"milestone {n:,}" for n in subscription.milestones or []]
+    if subscription.surge_count and subscription.surge_window_s:
+        parts.append(f"surge {subscription.surge_count}/"
+                     f"{format_interval(subscription.surge_window_s)}")
+    if subscription.roster_name:
+        parts.append(f"roster {subscription.roster_name}")
+    if subscription.facet_key:
+        parts.append(f"facet {subscription.facet_key}={subscription.facet_value}")
+    if subscription.needs_editor:
+        parts.append("suspect/blocked")
+    return ", ".join(parts)

@@ -36,6 +36,7 @@ from models.alerts import (
     abandon_stale_claims,
     claim_events,
     record_attempt,
+    release_claims,
 )
 from models.base import iso_utc, utcnow
 from scrapers.errors import DisallowedURL
@@ -202,10 +203,23 @@ class Deliverer:
                 work = [(event.id, event.subscription.url, event.payload)
                         for event in claim_events(session, token=token, now=self.clock(),
                                                   limit=self.batch)]
-            for event_id, url, payload in work:
-                self._send_one(token, event_id, url, payload, report)
+            self._send_claimed(token, work, report)
             if len(work) < self.batch:
                 return report
+
+    def _send_claimed(self, token: str, work: list[tuple[int, str, dict[str, Any]]],
+                      report: DeliveryReport) -> None:
+        left = list(work)
+        try:
+            while left:
+                self._send_one(token, *left[0], report)
+                left.pop(0)
+        except BaseException:
+            # Stopped (Ctrl-C, SIGTERM, a crash): the claims not yet tried go back to the
+            # outbox for the next deliverer; the one in flight may have gone out, so it stays.
+            with self.sessions() as session, session.begin():
+                release_claims(session, token=token, event_ids=[row[0] for row in left[1:]])
+            raise
 
     def _send_one(self, token: str, event_id: int, url: str, payload: dict[str, Any],
                   report: DeliveryReport) -> None:
