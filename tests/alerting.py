@@ -58,6 +58,7 @@ class AlertLetter:
     def __init__(self, app: Flask, httpserver: HTTPServer, *, confirmations: int = 3,
                  rules: RoleRules | None = None):
         self.app, self.page, self.server = app, Page(b""), httpserver
+        self.title = "Statement by DOJ alumni"  # the page's heading: the letter's title
         httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
         httpserver.expect_request("/alert-letter.md").respond_with_handler(
             lambda _r: Response(self.page.body, content_type="text/markdown"))
@@ -71,7 +72,7 @@ class AlertLetter:
     def poll(self, names: range | list[int], stated: int | None = None, *,
              after: timedelta = timedelta(minutes=15)) -> str:
         """Serve the page, poll it ``after`` the last poll; the outcome."""
-        self.page.serve(letter_page(names, stated))
+        self.page.serve(letter_page(names, stated, self.title))
         self.clock.now += after
         return self.poller.poll(self.id).outcome
 
