@@ -61,7 +61,8 @@ class AlertLetter:
         self.title = "Statement by DOJ alumni"  # the page's heading: the letter's title
         httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
         httpserver.expect_request("/alert-letter.md").respond_with_handler(
-            lambda _r: Response(self.page.body, content_type="text/markdown"))
+            lambda _r: Response(self.page.body, status=self.page.status,
+                                content_type="text/markdown"))
         self.clock = SteppingClock(START, step=timedelta(seconds=1))
         self.poller = make_poller(app, self.clock, confirmations=confirmations)
         self.poller.settings = replace(self.poller.settings, rules=rules)  # rules: facets
@@ -73,6 +74,12 @@ class AlertLetter:
              after: timedelta = timedelta(minutes=15)) -> str:
         """Serve the page, poll it ``after`` the last poll; the outcome."""
         self.page.serve(letter_page(names, stated, self.title))
+        self.clock.now += after
+        return self.poller.poll(self.id).outcome
+
+    def refused(self, *, after: timedelta = timedelta(minutes=15)) -> str:
+        """Poll while an anti-bot wall answers; the outcome."""
+        self.page.serve(b"<title>Just a moment...</title>", status=403)
         self.clock.now += after
         return self.poller.poll(self.id).outcome
 

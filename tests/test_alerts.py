@@ -105,3 +105,35 @@ def test_alerts_notable_signer_by_facet(app, httpserver, hook, shipped_rules) ->
     deliverer(app).deliver_due()
     assert [(b["kind"], b["signers"]) for b in hook.bodies] == [
         ("notable_signer", ["Signer000002 Generated"])]
+
+
+def test_alerts_blocked_alerts_once_per_streak(app, letter, hook) -> None:
+    letter.subscribe(hook.url, milestones=(1000,))
+    letter.poll(range(10))
+    assert letter.refused() == "blocked"
+    assert letter.refused() == "blocked"         # the same streak: no second alert
+    letter.poll(range(11))
+    assert letter.refused() == "blocked"         # a new streak
+    deliverer(app).deliver_due()
+    assert hook.kinds() == ["blocked", "blocked"]
+    assert hook.bodies[0]["outcome"] == "blocked" and "anti-bot" in hook.bodies[0]["error"]
+
+
+def test_alerts_milestone_fires_when_an_editor_confirms_the_suspect(app, editor, letter,
+                                                                    hook) -> None:
+    from sqlalchemy import select
+
+    from models.db import session_factory
+    from models.letters import Snapshot
+    from tests.editors import post
+
+    letter.subscribe(hook.url, milestones=(50,), needs_editor=False)
+    letter.poll(range(40), stated=40)
+    assert letter.poll(range(5), stated=60) == "suspect"
+    with session_factory(app)() as session:
+        suspect_id = session.scalar(select(Snapshot.id).where(Snapshot.status == "suspect"))
+    response = post(editor, f"/admin/snapshots/{suspect_id}/confirm",
+                    form_page="/admin/snapshots")
+    assert response.status_code == 302
+    deliverer(app).deliver_due()
+    assert [(b["kind"], b["count"]) for b in hook.bodies] == [("milestone", 60)]
