@@ -146,3 +146,14 @@ def test_alerts_cli_add_all_letters(runner, letter, hook) -> None:
     result = runner.invoke(args=["alerts", "add", "--all", "--milestone", "10", "--to",
                                  hook.url])
     assert result.exit_code == 0 and "all letters" in result.output
+
+
+def test_alerts_parse_milestones_reads_what_editors_type() -> None:
+    from tracker.alerts import SubscriptionError
+    from web.alerts import parse_milestones
+
+    assert parse_milestones("1,000 5,000") == (1000, 5000)
+    assert parse_milestones("1000,5000; 10000") == (1000, 5000, 10000)
+    assert parse_milestones("") == ()
+    with pytest.raises(SubscriptionError):
+        parse_milestones("1000 lots")

@@ -8,6 +8,7 @@ only ``mask_url`` of it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -66,17 +67,23 @@ def _spec(form: AlertForm, session: Any) -> SubscriptionSpec:
     for field in (form.milestones, form.surge, form.facet):
         if field.data:
             reject_control_characters(field.data, field.label.text)
-    try:
-        milestones = tuple(int(part.replace(",", "").replace("_", ""))
-                           for part in (form.milestones.data or "").split() if part)
-    except ValueError:
-        raise SubscriptionError("milestones are whole numbers: 1000 5000") from None
+    milestones = parse_milestones(form.milestones.data or "")
     letter_id = int(form.letter.data) if form.letter.data else None
     return SubscriptionSpec(letter_id=letter_id, milestones=milestones,
                             surge=parse_surge(form.surge.data) if form.surge.data else None,
                             roster_name=form.roster.data or None,
                             facet=parse_facet(form.facet.data) if form.facet.data else None,
                             needs_editor=bool(form.needs_editor.data))
+
+
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)|\d+")
+
+
+def parse_milestones(text: str) -> tuple[int, ...]:
+    """ "1,000 5000; 10000" as (1000, 5000, 10000): thousands separators or not."""
+    if _NUMBER.sub("", text).strip(" \t,;"):
+        raise SubscriptionError("milestones are whole numbers: 1,000 5,000")
+    return tuple(int(found.replace(",", "")) for found in _NUMBER.findall(text))
 
 
 def _choices(form: AlertForm, session: Any) -> None:
