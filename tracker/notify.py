@@ -25,8 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import apprise
+import httpcore
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,17 +93,19 @@ def checked_service(url: str, *, allow_private: bool,
     if service is None:
         raise AlertURLError("not a notification URL Apprise can use "
                             "(for example json://host/path, ntfys://topic, mailtos://...)")
-    scheme = url.split("://", 1)[0].lower()
-    host = _endpoint_host(service) if scheme in SELF_HOSTED else None
+    host = _endpoint_host(service) if _scheme(url) in SELF_HOSTED else None
     if host and not allow_private:
         port = service.port if isinstance(service.port, int) else 443
+        guard = GuardedBackend(allow_private=False, resolver=resolver)
         try:
-            GuardedBackend(allow_private=False, resolver=resolver).checked_addresses(host, port)
-        except DisallowedURL as exc:
-            raise AlertURLError(f"refused: {exc}") from None
-        except Exception as exc:  # noqa: BLE001 (httpcore.ConnectError: no such host)
+            guard.checked_addresses(host.strip("[]"), port)
+        except (DisallowedURL, httpcore.ConnectError) as exc:  # refused, or no such host
             raise AlertURLError(f"refused: {exc}") from None
     return service
+
+
+def _scheme(url: str) -> str:
+    return url.strip().split("://", 1)[0].lower()
 
 
 def _endpoint_host(service: Any) -> str | None:
@@ -123,7 +127,7 @@ def send(url: str, message: Message, *, allow_private: bool,
          resolver: Resolver = system_resolver) -> None:
     """Send one message; AlertURLError or AlertSendError when it did not go out."""
     service = checked_service(url, allow_private=allow_private, resolver=resolver)
-    if url.strip().split("://", 1)[0].lower() in JSON_SCHEMES:
+    if _scheme(url) in JSON_SCHEMES:
         service.payload_extras.update(message.payload)
     with apprise.LogCapture(level=logging.WARNING,
                             fmt="%(levelname)s - %(message)s") as captured:
@@ -258,7 +262,8 @@ def send_test(subscription: AlertSubscription, *, public_url: str, allow_private
     slug = letter.slug if letter else "all-letters"
     payload = {"letter": slug, "letter_title": letter.title if letter else "Signwatch",
                "kind": "test", "count": None, "as_of": iso_utc(now),
-               "permalink": f"/letters/{slug}" if letter else "/", "signers": []}
+               "permalink": f"/letters/{quote(slug, safe='')}" if letter else "/",
+               "signers": []}
     send(subscription.url, message_for(payload, public_url), allow_private=allow_private,
          resolver=resolver)
 
