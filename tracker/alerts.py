@@ -59,11 +59,18 @@ class _Facts:
         self.session, self.letter, self.snapshot = session, letter, snapshot
         self.count = headline(snapshot)
         self._events: dict[str, list[int]] | None = None
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def once(self, key: tuple[Any, ...], compute: Any) -> Any:
+        """``compute()`` the first time ``key`` is asked for (subscriptions share facts)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def previous_count(self) -> int | None:
-        before = newest_snapshot(self.session, self.letter.id,
-                                 as_of=self.snapshot.observed_at - timedelta(microseconds=1))
-        return headline(before)
+        return self.once(("previous",), lambda: headline(newest_snapshot(
+            self.session, self.letter.id,
+            as_of=self.snapshot.observed_at - timedelta(microseconds=1))))
 
     def changed(self, kind: str) -> list[int]:
         """Signature ids the snapshot added or removed (``kind``)."""
@@ -77,6 +84,9 @@ class _Facts:
 
     def added_within(self, window: timedelta) -> int:
         """Signers added in the window ending at this snapshot (count growth without a list)."""
+        return self.once(("added", window), lambda: self._added_within(window))
+
+    def _added_within(self, window: timedelta) -> int:
         since = self.snapshot.observed_at - window
         first = first_snapshot(self.session, self.letter.id)
         if first is not None and first.observed_at > since:
@@ -165,7 +175,9 @@ def _notable(facts: _Facts, subscription: AlertSubscription) -> Iterator[Alert]:
         return
     for change, kind in (("added", "notable_signer"), ("removed", "notable_signer_removed")):
         ids = facts.changed(change)
-        found = notable_signers(facts.session, ids, subscription) if ids else []
+        rule = (subscription.roster_name, subscription.facet_key, subscription.facet_value)
+        found = facts.once(("notable", change, rule), lambda ids=ids: notable_signers(
+            facts.session, ids, subscription) if ids else [])
         if found:
             yield Alert(kind, f"{kind}:{facts.snapshot.id}", {"signers": found[:MAX_NAMES]})
 
