@@ -17,6 +17,7 @@ host of the user's choosing are checked.
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 import time
@@ -27,7 +28,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-import apprise
 import httpcore
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
@@ -56,7 +56,6 @@ APPRISE_KEYS = frozenset({"version", "title", "message", "type", "attachments"})
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=6)
-_ASSET = apprise.AppriseAsset(http_redirects=False)
 
 
 class AlertError(Exception):
@@ -89,7 +88,7 @@ def checked_service(url: str, *, allow_private: bool,
         raise AlertURLError(f"a notification URL is 1 to {URL_MAX} characters")
     if any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in url):
         raise AlertURLError("the notification URL contains control or formatting characters")
-    service = apprise.Apprise.instantiate(url, asset=_ASSET)
+    service = _apprise().Apprise.instantiate(url, asset=_asset())
     if service is None:
         raise AlertURLError("not a notification URL Apprise can use "
                             "(for example json://host/path, ntfys://topic, mailtos://...)")
@@ -102,6 +101,18 @@ def checked_service(url: str, *, allow_private: bool,
         except (DisallowedURL, httpcore.ConnectError) as exc:  # refused, or no such host
             raise AlertURLError(f"refused: {exc}") from None
     return service
+
+
+def _apprise() -> Any:
+    # Imported on first use: it costs every `signwatch` command most of a second otherwise.
+    import apprise
+
+    return apprise
+
+
+@functools.cache
+def _asset() -> Any:
+    return _apprise().AppriseAsset(http_redirects=False)
 
 
 def _scheme(url: str) -> str:
@@ -129,6 +140,7 @@ def send(url: str, message: Message, *, allow_private: bool,
     service = checked_service(url, allow_private=allow_private, resolver=resolver)
     if _scheme(url) in JSON_SCHEMES:
         service.payload_extras.update(message.payload)
+    apprise = _apprise()
     with apprise.LogCapture(level=logging.WARNING,
                             fmt="%(levelname)s - %(message)s") as captured:
         sent = service.notify(body=message.body, title=message.title,
