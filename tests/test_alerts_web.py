@@ -157,3 +157,9 @@ def test_alerts_parse_milestones_reads_what_editors_type() -> None:
     assert parse_milestones("") == ()
     with pytest.raises(SubscriptionError):
         parse_milestones("1000 lots")
+
+
+def test_alerts_letter_page_links_its_alert_feed(client, letter) -> None:
+    letter.poll(range(3))
+    page = client.get(f"/letters/{letter.slug}").get_data(as_text=True)
+    assert f"/letters/{letter.slug}/alerts.atom" in page
