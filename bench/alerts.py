@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 from app import create_app  # noqa: E402
 from bench.synthetic import generated_line  # noqa: E402
 from models import Base, queries  # noqa: E402
-from models.alerts import AlertSubscription, add_event  # noqa: E402
+from models.alerts import AlertSubscription, add_events, event_row  # noqa: E402
 from models.db import get_engine, session_factory  # noqa: E402
 from scrapers.detect import parse_page  # noqa: E402
 from tracker.alerts import SubscriptionSpec, add_subscription  # noqa: E402
@@ -110,9 +110,10 @@ def queue_alerts(app, hook: str, count: int) -> list[dict]:
             payload = {"letter": letter.slug, "letter_title": "q", "kind": "milestone",
                        "count": n, "as_of": "2026-12-07T12:00:00Z",
                        "permalink": f"/letters/{letter.slug}", "signers": [], "milestone": n}
-            add_event(session, sub, letter_id=letter.id, snapshot_id=None, kind="milestone",
-                      dedupe_key=f"bench:{n}", as_of=START, payload=payload, now=START)
             payloads.append(payload)
+        add_events(session, [event_row(sub.id, letter_id=letter.id, snapshot_id=None,
+                                       kind="milestone", dedupe_key=f"bench:{n}", as_of=START,
+                                       payload=p, now=START) for n, p in enumerate(payloads)])
         return payloads
 
 

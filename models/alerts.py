@@ -121,26 +121,30 @@ def subscriptions_for(session: Session, letter_id: int) -> list[AlertSubscriptio
     return list(session.scalars(query.order_by(AlertSubscription.id)))
 
 
-def add_event(session: Session, subscription: AlertSubscription, *, letter_id: int | None,
-              snapshot_id: int | None, kind: str, dedupe_key: str, as_of: datetime,
-              payload: dict[str, Any], now: datetime) -> None:
-    """Queue one event in the outbox; a second write of the same key is a no-op."""
-    values = {"subscription_id": subscription.id, "letter_id": letter_id,
-              "snapshot_id": snapshot_id, "kind": kind, "dedupe_key": dedupe_key[:200],
-              "as_of": as_of, "payload": payload, "created_at": now, "status": PENDING,
-              "attempts": 0, "next_attempt_at": now}
-    session.execute(_insert_ignoring_conflicts(session, AlertEvent).values(**values))
+def event_row(subscription_id: int, *, letter_id: int | None, snapshot_id: int | None,
+              kind: str, dedupe_key: str, as_of: datetime, payload: dict[str, Any],
+              now: datetime) -> dict[str, Any]:
+    """One outbox row for ``add_events``: pending, due now."""
+    return {"subscription_id": subscription_id, "letter_id": letter_id,
+            "snapshot_id": snapshot_id, "kind": kind, "dedupe_key": dedupe_key[:200],
+            "as_of": as_of, "payload": payload, "created_at": now, "status": PENDING,
+            "attempts": 0, "next_attempt_at": now}
 
 
-def last_event_at(session: Session, subscription_id: int, letter_id: int, kind: str,
-                  key_prefix: str) -> datetime | None:
-    """When this subscription last had an event of ``kind`` for the letter whose key starts
-    with ``key_prefix`` (the milestone and surge windows)."""
-    return session.scalar(
-        select(AlertEvent.as_of).where(
-            AlertEvent.subscription_id == subscription_id, AlertEvent.letter_id == letter_id,
-            AlertEvent.kind == kind, AlertEvent.dedupe_key.startswith(key_prefix, autoescape=True))
-        .order_by(AlertEvent.as_of.desc()).limit(1))
+def add_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Queue events in the outbox in one statement; a key already queued is a no-op."""
+    if rows:
+        session.execute(_insert_ignoring_conflicts(session, AlertEvent), list(rows))
+
+
+def recent_events(session: Session, letter_id: int,
+                  since: datetime) -> list[tuple[int, str, str, datetime]]:
+    """(subscription id, kind, dedupe key, as of) of the letter's events after ``since``: what
+    the milestone and surge windows look back on."""
+    rows = session.execute(select(AlertEvent.subscription_id, AlertEvent.kind,
+                                  AlertEvent.dedupe_key, AlertEvent.as_of)
+                           .where(AlertEvent.letter_id == letter_id, AlertEvent.as_of > since))
+    return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
 def claim_events(session: Session, *, token: str, now: datetime,

@@ -29,10 +29,16 @@ from urllib.parse import quote
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from models.alerts import AlertSubscription, add_event, last_event_at, subscriptions_for
+from models.alerts import (
+    AlertSubscription,
+    add_events,
+    event_row,
+    recent_events,
+    subscriptions_for,
+)
 from models.base import iso_utc
 from models.bulk import chunks
-from models.facets import effective_facet_rows
+from models.facets import effective_facet_rows, merged_people
 from models.letters import TRUSTED, Letter, Snapshot
 from models.queries import newest_snapshot
 from models.reads import first_snapshot, headline
@@ -55,8 +61,10 @@ class Alert:
 class _Facts:
     """What the rules read about one snapshot, each read at most once."""
 
-    def __init__(self, session: Session, letter: Letter, snapshot: Snapshot):
+    def __init__(self, session: Session, letter: Letter, snapshot: Snapshot,
+                 lookback: timedelta):
         self.session, self.letter, self.snapshot = session, letter, snapshot
+        self.lookback = lookback  # the longest window a rule asks about
         self.count = headline(snapshot)
         self._events: dict[str, list[int]] | None = None
         self._memo: dict[tuple[Any, ...], Any] = {}
@@ -71,6 +79,17 @@ class _Facts:
         return self.once(("previous",), lambda: headline(newest_snapshot(
             self.session, self.letter.id,
             as_of=self.snapshot.observed_at - timedelta(microseconds=1))))
+
+    def last_fired(self, subscription_id: int, kind: str, key_prefix: str) -> datetime | None:
+        """When the subscription last had a ``kind`` event for the letter with a key starting
+        ``key_prefix``, within the lookback (None: not that recently)."""
+        since = self.snapshot.observed_at - self.lookback
+        recent = self.once(("recent",), lambda: recent_events(self.session, self.letter.id,
+                                                              since))
+        times = [at for sub_id, event_kind, key, at in recent
+                 if sub_id == subscription_id and event_kind == kind
+                 and key.startswith(key_prefix)]
+        return max(times, default=None)
 
     def changed(self, kind: str) -> list[int]:
         """Signature ids the snapshot added or removed (``kind``)."""
@@ -106,10 +125,12 @@ def after_snapshot(session: Session, snapshot_id: int, *, now: datetime,
     subscriptions = subscriptions_for(session, snapshot.letter_id)
     if not subscriptions:
         return
-    facts = _Facts(session, session.get_one(Letter, snapshot.letter_id), snapshot)
-    for subscription in subscriptions:
-        for alert in snapshot_alerts(facts, subscription, window):
-            _queue(session, subscription, facts.letter, alert, snapshot, now)
+    lookback = max([window, *(timedelta(seconds=sub.surge_window_s or 0)
+                              for sub in subscriptions)])
+    facts = _Facts(session, session.get_one(Letter, snapshot.letter_id), snapshot, lookback)
+    add_events(session, [_row(subscription, facts.letter, alert, snapshot, now)
+                         for subscription in subscriptions
+                         for alert in snapshot_alerts(facts, subscription, window)])
 
 
 def after_failure(session: Session, letter: Letter, outcome: str, error: str, *,
@@ -120,9 +141,9 @@ def after_failure(session: Session, letter: Letter, outcome: str, error: str, *,
     if outcome not in NEEDS_EDITOR_OUTCOMES or letter.last_outcome == outcome:
         return
     alert = Alert("blocked", f"blocked:{iso_utc(at)}", {"outcome": outcome, "error": error[:500]})
-    for subscription in subscriptions_for(session, letter.id):
-        if subscription.needs_editor:
-            _queue(session, subscription, letter, alert, None, at, as_of=at)
+    add_events(session, [_row(subscription, letter, alert, None, at, as_of=at)
+                         for subscription in subscriptions_for(session, letter.id)
+                         if subscription.needs_editor])
 
 
 def snapshot_alerts(facts: _Facts, subscription: AlertSubscription,
@@ -149,8 +170,7 @@ def _milestones(facts: _Facts, subscription: AlertSubscription,
     for milestone in sorted(set(subscription.milestones)):
         if not previous < milestone <= facts.count:
             continue
-        fired = last_event_at(facts.session, subscription.id, facts.letter.id, "milestone",
-                              f"milestone:{milestone}:")
+        fired = facts.last_fired(subscription.id, "milestone", f"milestone:{milestone}:")
         if fired is None or fired <= at - window:
             yield Alert("milestone", f"milestone:{milestone}:{facts.snapshot.id}",
                         {"milestone": milestone})
@@ -163,7 +183,7 @@ def _surge(facts: _Facts, subscription: AlertSubscription) -> Iterator[Alert]:
     added = facts.added_within(window)
     if added < subscription.surge_count:
         return
-    fired = last_event_at(facts.session, subscription.id, facts.letter.id, "surge", "surge:")
+    fired = facts.last_fired(subscription.id, "surge", "surge:")
     if fired is None or fired <= facts.snapshot.observed_at - window:
         yield Alert("surge", f"surge:{facts.snapshot.id}",
                     {"added": added, "threshold": subscription.surge_count,
@@ -216,18 +236,20 @@ def _on_roster(session: Session, ids: list[int], roster_name: str) -> set[int]:
 
 def _with_facet(session: Session, ids: list[int], key: str, value: str) -> set[int]:
     mine = [Facet.key == key, Signature.id.in_(ids)]
-    rows = effective_facet_rows(Signature.id, Signature.person_id, own=mine, of_person=mine)
+    rows = effective_facet_rows(Signature.id, Signature.person_id, own=mine, of_person=mine,
+                                merged=merged_people(session))
     return set(session.scalars(select(rows.c.sid).where(
         func.lower(rows.c.v) == value.strip().lower())))
 
 
-def _queue(session: Session, subscription: AlertSubscription, letter: Letter, alert: Alert,
-           snapshot: Snapshot | None, now: datetime, *, as_of: datetime | None = None) -> None:
+def _row(subscription: AlertSubscription, letter: Letter, alert: Alert,
+         snapshot: Snapshot | None, now: datetime, *,
+         as_of: datetime | None = None) -> dict[str, Any]:
     as_of = as_of or (snapshot.observed_at if snapshot else now)
-    add_event(session, subscription, letter_id=letter.id,
-              snapshot_id=snapshot.id if snapshot else None, kind=alert.kind,
-              dedupe_key=alert.key, as_of=as_of,
-              payload=payload(letter, alert, snapshot, as_of), now=now)
+    return event_row(subscription.id, letter_id=letter.id,
+                     snapshot_id=snapshot.id if snapshot else None, kind=alert.kind,
+                     dedupe_key=alert.key, as_of=as_of,
+                     payload=payload(letter, alert, snapshot, as_of), now=now)
 
 
 def payload(letter: Letter, alert: Alert, snapshot: Snapshot | None,
