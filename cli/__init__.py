@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cli import db, enrich, export, letters, polling, preview, roster, serve, users
+from cli import alerts, db, enrich, export, letters, polling, preview, roster, serve, users
 
 
 def init_app(app: Flask) -> None:
     """Register every command on ``app.cli``."""
-    for module in (db, letters, preview, polling, serve, export, roster, enrich, users):
+    for module in (db, letters, preview, polling, serve, export, roster, enrich, users, alerts):
         for command in module.COMMANDS:
             app.cli.add_command(command)

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models and the queries over them. Helpers take a session and never commit."""
 
+from models.alerts import AlertDelivery, AlertEvent, AlertSubscription
 from models.base import Base, UTCDateTime, utcnow
 from models.generation import DataGeneration, DataGenerationPending
 from models.letters import Archive, Letter, PollLog, Snapshot, SnapshotPage
@@ -8,6 +9,9 @@ from models.signers import AuditLog, Facet, Person, Signature, SignatureEvent
 from models.users import User
 
 __all__ = [
+    "AlertDelivery",
+    "AlertEvent",
+    "AlertSubscription",
     "Archive",
     "AuditLog",
     "Base",

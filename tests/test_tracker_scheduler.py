@@ -10,7 +10,14 @@ from sqlalchemy import update
 from models import Letter
 from models.db import session_factory
 from tests.tracking import add_letter
-from tracker.scheduler import CLAIM_LEASE, Ticker, build_scheduler, due_letter_ids
+from tracker.scheduler import (
+    ALERTS_JOB_ID,
+    CLAIM_LEASE,
+    TICK_JOB_ID,
+    Ticker,
+    build_scheduler,
+    due_letter_ids,
+)
 
 NOW = datetime(2020, 2, 17, 19, 0, tzinfo=UTC)
 
@@ -79,6 +86,7 @@ def test_ticker_survives_a_crashing_poll(app) -> None:
 
 def test_build_scheduler_has_one_coalescing_tick(app) -> None:
     scheduler = build_scheduler(app)
-    (job,) = scheduler.get_jobs()
-    assert (job.coalesce, job.max_instances) == (True, 1)
-    assert job.trigger.interval == timedelta(seconds=app.config["SCHEDULER_TICK_SECONDS"])
+    assert {job.id for job in scheduler.get_jobs()} == {TICK_JOB_ID, ALERTS_JOB_ID}
+    for job in scheduler.get_jobs():  # the poll tick, and alert delivery (#17 B)
+        assert (job.coalesce, job.max_instances) == (True, 1)
+        assert job.trigger.interval == timedelta(seconds=app.config["SCHEDULER_TICK_SECONDS"])

@@ -32,6 +32,7 @@ from scrapers.base import ScrapeResult
 from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
 from scrapers.fetch import Fetcher
 from scrapers.scrape import Scraped, scrape
+from tracker import alerts
 from tracker.groupcommit import GroupCommit
 from tracker.guard import Counts, GuardSettings, persisted, replaced_list, suspicion
 
@@ -170,6 +171,9 @@ class Poller:
             result = recorder.run()
             if page.more and result.snapshot_id is not None:
                 _archive_more_pages(session, result.snapshot_id, page, observed_at)
+            if result.snapshot_id is not None and result.outcome != "unchanged":
+                alerts.after_snapshot(session, result.snapshot_id, now=observed_at,
+                                      window=timedelta(hours=self.settings.guard.persist_hours))
             if result.snapshot_id is None:
                 self._note_failure(letter, NoSignersFound(result.error or "nothing found"),
                                    observed_at)
@@ -223,6 +227,7 @@ class Poller:
         status = getattr(exc, "status_code", None)
         with self._writing, self.sessions() as session, session.begin():
             letter = _locked_letter(session, state.id)
+            alerts.after_failure(session, letter, exc.outcome, str(exc), at=started)
             self._note_failure(letter, exc, started)
             history.write_poll_log(session, letter_id=letter.id, started_at=started,
                                    duration_ms=duration_ms, outcome=exc.outcome,
@@ -305,7 +310,12 @@ def confirm_suspect(session: Session, snapshot: Snapshot, rules: RoleRules | Non
     """An editor confirmed a suspect snapshot: apply the list its archived pages show.
 
     The list is read again from the archived bytes of every page; the caller's transaction
-    holds the status change and the list together."""
+    holds the status change and the list together, and the alerts it causes."""
+    _apply_confirmed_list(session, snapshot, rules)
+    alerts.after_snapshot(session, snapshot.id, now=utcnow())
+
+
+def _apply_confirmed_list(session: Session, snapshot: Snapshot, rules: RoleRules | None) -> None:
     from scrapers.errors import ParseError
 
     letter = session.get_one(Letter, snapshot.letter_id)

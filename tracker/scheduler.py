@@ -28,6 +28,7 @@ from models.letters import Letter
 log = logging.getLogger("signwatch.scheduler")
 CLAIM_LEASE = timedelta(minutes=10)
 TICK_JOB_ID = "signwatch-tick"
+ALERTS_JOB_ID = "signwatch-alerts"
 
 
 def select_letters(session: Session, slugs: Sequence[str], *, poll_all: bool, due: bool,
@@ -124,13 +125,19 @@ def ticker_for(app: Flask, *, defer: bool = False) -> Ticker:
 
 
 def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):
-    """An APScheduler with one coalescing tick job (never two ticks at once)."""
+    """An APScheduler with two coalescing jobs: the poll tick and alert delivery."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
     ticker = ticker_for(app, defer=defer)
     scheduler.add_job(ticker.tick, "interval", id=TICK_JOB_ID,
+                      seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
+                      next_run_time=utcnow(), coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
+    from tracker.notify import deliverer_for
+
+    scheduler.add_job(deliverer_for(app).deliver_due, "interval", id=ALERTS_JOB_ID,
                       seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
                       next_run_time=utcnow(), coalesce=True, max_instances=1,
                       misfire_grace_time=None)
