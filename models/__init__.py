@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models and the queries over them. Helpers take a session and never commit."""
 
+from models.backfill import BackfillJob
 from models.base import Base, UTCDateTime, utcnow
 from models.generation import DataGeneration, DataGenerationPending
 from models.letters import Archive, Letter, PollLog, Snapshot, SnapshotPage
@@ -10,6 +11,7 @@ from models.users import User
 __all__ = [
     "Archive",
     "AuditLog",
+    "BackfillJob",
     "Base",
     "DataGeneration",
     "DataGenerationPending",
