@@ -117,6 +117,7 @@ def _citation_json(session: Session, found: Letter, current: Snapshot | None,
     return {"count": cited.count, "as_of": iso_utc(cited.as_of),
             "observed_at": iso_utc(cited.observed_at), "source_url": cited.source_url,
             "archive_sha256": cited.archive_sha256, "archive_url": archive or None,
+            "capture_url": cited.capture_url,
             "archive_pages": more,
             "permalink": url_for("pages.letter_page", slug=found.slug,
                                  as_of=iso_utc(cited.as_of), _external=True)}
