@@ -135,11 +135,16 @@ def _backfill_wayback(app: Flask, letter: Any, since: str | None, until: str | N
         outcomes = backfill_wayback(get_poller(app), get_wayback(app), target, since=since,
                                     until=until,
                                     on_progress=lambda step: click.echo(step.message))
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {RESUME}", err=True)
+        raise SystemExit(130) from None
     except (SignwatchScrapeError, ValueError) as exc:
         outcome = getattr(exc, "outcome", "error")
-        raise click.ClickException(f"{outcome}: {exc} (what was read is kept; run the same "
-                                   "command again to resume)") from None
+        raise click.ClickException(f"{outcome}: {exc} ({RESUME})") from None
     click.echo(summarise(outcomes))
+
+
+RESUME = "what was read is kept; run the same command again to resume"
 
 
 def _letter_or_fail(app: Flask, slug: str):

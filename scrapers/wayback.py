@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from scrapers.errors import ParseError
+from scrapers.errors import EmptyBody, ParseError
 from scrapers.fetch import Fetcher, FetchResult
 
 DEFAULT_BASE_URL = "https://web.archive.org"
@@ -88,7 +88,7 @@ def parse_cdx(body: bytes) -> list[CdxCapture]:
 
 def _cdx_rows(body: bytes) -> list[list[object]]:
     if not body.strip():
-        return []  # the CDX server answers an empty body for a URL it never captured
+        return []
     try:
         rows = json.loads(body)
     except ValueError:
@@ -134,8 +134,11 @@ class WaybackClient:
                  until: str | None = None) -> list[CdxCapture]:
         """The distinct 200 captures of ``url``, oldest first; FetchError or ParseError."""
         self.cdx_limiter.wait()
-        return parse_cdx(self.fetcher.fetch(cdx_query_url(self.base_url, url, since,
-                                                          until)).body)
+        try:
+            answer = self.fetcher.fetch(cdx_query_url(self.base_url, url, since, until))
+        except EmptyBody:
+            return []  # how the CDX server says it never captured the URL
+        return parse_cdx(answer.body)
 
     def fetch(self, timestamp: str, url: str) -> FetchResult:
         """The raw capture of ``url`` at ``timestamp``, or the nearest one Wayback redirects to."""

@@ -291,3 +291,10 @@ def test_wayback_paginated_letter_without_a_later_capture_is_marked_partial(
         snap = session.scalars(select(Snapshot).where(Snapshot.letter_id == target.id)).one()
         assert snap.partial and snap.reported_count == 6 and snap.listed_count is None
         assert session.scalars(select(Signature)).all() == []
+
+
+def test_wayback_backfill_of_a_url_never_captured_records_nothing(
+        app: Flask, poller: Poller, client: WaybackClient, standin: WaybackStandIn) -> None:
+    target = target_of(app, "https://never.example/letter", "html")
+    assert backfill_wayback(poller, client, target) == []
+    assert series(app, target.id) == []

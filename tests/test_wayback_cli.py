@@ -69,3 +69,27 @@ def test_wayback_settings_come_from_signwatch_variables() -> None:
                                "SIGNWATCH_WAYBACK_CAPTURES_PER_MINUTE": "30"})
     assert wayback_settings(config) == WaybackSettings("http://127.0.0.1:8080", 20, 30)
     assert wayback_settings({}) == WaybackSettings("https://web.archive.org", 20, 60)
+
+
+def test_backfill_wayback_ctrl_c_keeps_what_was_read(app, runner, session, httpserver,
+                                                     monkeypatch) -> None:
+    import tracker.wayback
+
+    serve_rms(httpserver, app)
+    runner.invoke(args=["letters", "add", RMS.url, "--slug", "rms", "--kind", "markdown"])
+    real, calls = tracker.wayback.backfill_capture, []
+
+    def interrupted_third(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(tracker.wayback, "backfill_capture", interrupted_third)
+    result = runner.invoke(args=["backfill", "rms", "--wayback"])
+    assert result.exit_code == 130
+    assert "interrupted: what was read is kept" in result.output
+    assert session.scalar(select(func.count()).select_from(Snapshot)) == 2
+    monkeypatch.setattr(tracker.wayback, "backfill_capture", real)
+    again = runner.invoke(args=["backfill", "rms", "--wayback"])
+    assert again.output.strip().splitlines()[-1] == "8 captures: 2 skipped, 6 recorded"
