@@ -277,10 +277,14 @@ def test_wayback_paginated_letter_reads_later_pages_from_their_nearest_captures(
         assert page.capture_url == f"{standin.base_url}/web/{page2}id_/{url}?page=2"
 
 
-def test_wayback_paginated_letter_without_a_later_capture_is_marked_partial(
-        app: Flask, poller: Poller, client: WaybackClient, standin: WaybackStandIn) -> None:
+@pytest.mark.parametrize("page2_at", [None, "20230915174800"])
+def test_wayback_paginated_letter_without_a_later_capture_near_in_time_is_marked_partial(
+        app: Flask, poller: Poller, client: WaybackClient, standin: WaybackStandIn,
+        page2_at: str | None) -> None:
     url = "https://letters.example/open"
     standin.add(url, "20230815174800", _html_page(PAGE1, "?page=2"), "text/html")
+    if page2_at:  # a month later: another moment's list
+        standin.add(url + "?page=2", page2_at, _html_page(PAGE2, None), "text/html")
     letter = target_of(app, url, "html")
     target = Target(letter.id, letter.slug, url, "html", {"selector": "ol.signers li"})
 

@@ -4,9 +4,9 @@ each at its capture time and citing its capture.
 Each capture is recorded in its own transaction (Poller.record_archived), so an interrupted
 run loses nothing, and a new run skips every capture at or before the letter's newest reading.
 A later page of a paginated list is read from its own capture nearest in time (Wayback
-redirects ``/web/<time>id_/<url>`` to it); when it has none, the snapshot is marked partial
-and its incomplete list is not applied. A capture showing neither a count nor a list (a
-parked domain, an error page archived with a 200) is not the letter and is skipped.
+redirects ``/web/<time>id_/<url>`` to it); when it has none within a day, the snapshot is
+marked partial and its incomplete list is not applied. A capture showing neither a count nor
+a list (a parked domain, an error page archived with a 200) is not the letter: skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -27,11 +28,20 @@ from scrapers.detect import parse_page
 from scrapers.errors import HTTPStatusError, ParseError, RateLimited, SignwatchScrapeError
 from scrapers.fetch import FetchResult
 from scrapers.scrape import parsed_or_empty
-from scrapers.wayback import DEFAULT_BASE_URL, CdxCapture, RateLimiter, WaybackClient
+from scrapers.wayback import (
+    DEFAULT_BASE_URL,
+    CdxCapture,
+    RateLimiter,
+    WaybackClient,
+    capture_stamp,
+    stamp_time,
+)
 from tracker.poll import Page, PageCopy, Poller, PollResult
 
 log = logging.getLogger(__name__)
 SKIPPED = ("skipped", "missing", "not_the_letter")
+# A later page captured further than this from the first shows another moment's list.
+MAX_PAGE_DRIFT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -196,11 +206,19 @@ def _later_pages(client: WaybackClient, target: Target, timestamp: str, result: 
             raise
         except SignwatchScrapeError:
             return tuple(copies), True, tuple(signers)
+        if _drift(timestamp, fetched.final_url) > MAX_PAGE_DRIFT:
+            return tuple(copies), True, tuple(signers)
         copies.append(PageCopy(next_url, fetched.body, fetched.content_type, _sha256(fetched),
                                capture_url=fetched.final_url))
         signers.extend(parsed.signers)
         next_url = parsed.next_page_url
     return tuple(copies), False, tuple(signers)
+
+
+def _drift(timestamp: str, capture: str) -> timedelta:
+    """How far from ``timestamp`` the capture Wayback answered with was taken."""
+    stamp = capture_stamp(capture)
+    return abs(stamp_time(stamp) - stamp_time(timestamp)) if stamp else timedelta(0)
 
 
 def _sha256(fetched: FetchResult) -> str:
