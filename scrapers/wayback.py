@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from scrapers.errors import EmptyBody, ParseError
+from scrapers.errors import EmptyBody, HTTPStatusError, MissingCapture, ParseError
 from scrapers.fetch import Fetcher, FetchResult
 
 DEFAULT_BASE_URL = "https://web.archive.org"
@@ -144,3 +144,18 @@ class WaybackClient:
         """The raw capture of ``url`` at ``timestamp``, or the nearest one Wayback redirects to."""
         self.capture_limiter.wait()
         return self.fetcher.fetch(capture_url(self.base_url, timestamp, url))
+
+    def fetch_exact(self, timestamp: str, url: str) -> FetchResult:
+        """The capture the index listed; MissingCapture when the archive gives another or none."""
+        try:
+            fetched = self.fetch(timestamp, url)
+        except HTTPStatusError as exc:
+            if exc.status_code not in (404, 410):
+                raise
+            raise MissingCapture(f"the archive has lost its capture of {timestamp} ({exc})",
+                                 url=exc.url) from None
+        answered = capture_stamp(fetched.final_url)
+        if answered not in (None, timestamp):
+            raise MissingCapture(f"the archive answered with its capture of {answered} instead "
+                                 f"of {timestamp}", url=fetched.final_url)
+        return fetched

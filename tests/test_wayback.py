@@ -196,6 +196,8 @@ def test_wayback_backfill_passes_duplicates_refusals_lost_and_foreign_captures(
     standin.repeat_rows = 2  # every digest twice: one fetch each all the same
     lost = standin.add(demo.url, "20210324120000", b"# lost", "text/markdown")
     standin.lost.add(lost)
+    moved = standin.add(demo.url, "20210324180000", b"# moved", "text/markdown")
+    standin.moved.add(moved)
     foreign = standin.add(demo.url, "20210325000000",
                           b"<html><body><h1>Domain parked</h1></body></html>", "text/html")
     standin.refuse_next += [("/cdx/", 503, "7"), ("/web/", 503, "3")]
@@ -204,10 +206,11 @@ def test_wayback_backfill_passes_duplicates_refusals_lost_and_foreign_captures(
     outcomes = backfill_wayback(poller, client, target)
 
     by_stamp = {o.capture.timestamp: o.outcome for o in outcomes}
-    assert by_stamp[lost] == "missing" and by_stamp[foreign] == "not_the_letter"
-    assert len(outcomes) == len(demo.captures) + 2
+    assert by_stamp[lost] == by_stamp[moved] == "missing"
+    assert by_stamp[foreign] == "not_the_letter"
+    assert len(outcomes) == len(demo.captures) + 3
     assert sleeps == [7.0, 3.0]  # each Retry-After waited out, then asked again
-    assert len(standin.capture_requests()) == len(outcomes) + 1
+    assert len(standin.capture_requests()) == len(outcomes) + 2  # the 503, the redirect
     assert series(app, target.id) == series(app, reference)
 
 

@@ -43,6 +43,7 @@ class WaybackStandIn:
     server: HTTPServer
     captures: list[Capture] = field(default_factory=list)
     lost: set[str] = field(default_factory=set)  # timestamps the index lists, but 404
+    moved: set[str] = field(default_factory=set)  # ... redirected to the nearest other one
     refuse_next: list[tuple[str, int, str]] = field(default_factory=list)  # (path, status, wait)
     repeat_rows: int = 1  # each index row this many times, as if collapse were ignored
     requests: list[str] = field(default_factory=list)
@@ -107,7 +108,7 @@ class WaybackStandIn:
         return self._nearest(timestamp, url)
 
     def _nearest(self, timestamp: str, url: str) -> Response:
-        same = [c for c in self.captures if c.url == url]
+        same = [c for c in self.captures if c.url == url and c.timestamp not in self.moved]
         if not same:
             return Response("not in archive", status=404)
         want = stamp_time(timestamp)

@@ -23,9 +23,9 @@ from flask import Flask
 
 from models.backfill import Progress, finish_job, newest_reading, start_job, write_progress
 from models.base import utcnow
-from scrapers.base import ScrapeResult
+from scrapers.base import ScrapeResult, Signer
 from scrapers.detect import parse_page
-from scrapers.errors import HTTPStatusError, ParseError, RateLimited, SignwatchScrapeError
+from scrapers.errors import ParseError, RateLimited, SignwatchScrapeError
 from scrapers.fetch import FetchResult
 from scrapers.scrape import parsed_or_empty
 from scrapers.wayback import (
@@ -149,9 +149,6 @@ def backfill_capture(poller: Poller, client: WaybackClient, target: Target,
         page = capture_page(client, target, capture)
     except RateLimited:
         raise
-    except HTTPStatusError as exc:
-        outcome = "missing" if exc.status_code in (404, 410) else exc.outcome
-        return CaptureOutcome(capture, outcome, detail=str(exc))
     except SignwatchScrapeError as exc:
         return CaptureOutcome(capture, exc.outcome, detail=str(exc))
     if page is None:
@@ -166,7 +163,7 @@ def backfill_capture(poller: Poller, client: WaybackClient, target: Target,
 
 def capture_page(client: WaybackClient, target: Target, capture: CdxCapture) -> Page | None:
     """The capture parsed as the letter's page, its later pages read; None if not the letter."""
-    first = client.fetch(capture.timestamp, capture.original)
+    first = client.fetch_exact(capture.timestamp, capture.original)
     result = _parsed(first, target.url, target.kind, target.options)
     if result is None:
         return None
@@ -192,7 +189,7 @@ def _parsed(fetched: FetchResult, url: str, kind: str,
 
 
 def _later_pages(client: WaybackClient, target: Target, timestamp: str, result: ScrapeResult,
-                 max_pages: int = 20) -> tuple[tuple[PageCopy, ...], bool, tuple]:
+                 max_pages: int = 20) -> tuple[tuple[PageCopy, ...], bool, tuple[Signer, ...]]:
     """Pages 2, 3, ... from their captures nearest ``timestamp``; partial when one is missing."""
     seen, copies, signers = {target.url}, [], list(result.signers)
     next_url = result.next_page_url
