@@ -119,10 +119,12 @@ def _backfill_files(app: Flask, letter: Any, captures: tuple[str, ...]) -> None:
 
 
 def _stamp_arg(value: str | None, option: str) -> str | None:
-    if value is not None and not (value.isdigit() and 4 <= len(value) <= 14):
-        raise click.BadParameter(f"{value!r} is not a time like 20230815 or 20230815174800",
-                                 param_hint=option)
-    return value
+    from scrapers.wayback import bound_stamp
+
+    try:
+        return bound_stamp(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def _backfill_wayback(app: Flask, letter: Any, since: str | None, until: str | None) -> None:

@@ -26,6 +26,7 @@ from scrapers.fetch import Fetcher, FetchResult
 DEFAULT_BASE_URL = "https://web.archive.org"
 CDX_FIELDS = ("timestamp", "original", "statuscode", "digest", "mimetype")
 _STAMP = re.compile(r"\d{14}")
+_BOUND = re.compile(r"\d{4}(?:\d\d){0,5}")
 _CAPTURE_PATH = re.compile(r"/web/(\d{14})(?:[a-z]{2}_)?/")
 
 
@@ -47,6 +48,16 @@ class CdxCapture:
 def stamp_time(stamp: str) -> datetime:
     """A Wayback 14-digit stamp (20230815174800) as an aware UTC time."""
     return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+
+def bound_stamp(text: str | None) -> str | None:
+    """A --from/--to bound as the CDX takes it: 2023, 20230815, 2023-08-15 or up to 14 digits."""
+    value = (text or "").strip().replace("-", "")
+    if not value:
+        return None
+    if not _BOUND.fullmatch(value):
+        raise ValueError(f"{text!r} is not a time like 20230815 or 2023-08-15")
+    return value
 
 
 def cdx_query_url(base_url: str, url: str, since: str | None = None,

@@ -14,7 +14,13 @@ from models import Signature, Snapshot, SnapshotPage
 from models.db import session_factory
 from scrapers.errors import ParseError
 from scrapers.fetch import Fetcher, FetchSettings, build_client
-from scrapers.wayback import RateLimiter, WaybackClient, capture_stamp, parse_cdx
+from scrapers.wayback import (
+    RateLimiter,
+    WaybackClient,
+    bound_stamp,
+    capture_stamp,
+    parse_cdx,
+)
 from tests.tracking import add_letter
 from tests.wayback import WaybackStandIn
 from tracker.backfill import backfill
@@ -129,6 +135,16 @@ def test_capture_stamp_reads_the_time_after_a_redirect() -> None:
     assert capture_stamp("https://web.archive.org/web/20230815174800id_/https://x.org/a") == \
         "20230815174800"
     assert capture_stamp("https://x.org/") is None
+
+
+def test_bound_stamp_takes_a_year_a_day_or_a_second_with_or_without_dashes() -> None:
+    assert bound_stamp("2023") == "2023"
+    assert bound_stamp("2023-08-15") == "20230815"
+    assert bound_stamp("20230815174800") == "20230815174800"
+    assert bound_stamp("") is bound_stamp(None) is None
+    for bad in ("202", "20230", "15 Aug", "202308151748001", "2023-08-15T17:48"):
+        with pytest.raises(ValueError):
+            bound_stamp(bad)
 
 
 # ---------------------------------------------------------------- the rate limiter

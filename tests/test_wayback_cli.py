@@ -55,6 +55,8 @@ def test_backfill_needs_files_or_wayback_and_checks_its_times(runner) -> None:
     assert "give CAPTURE files, or --wayback" in runner.invoke(args=["backfill", "x"]).output
     result = runner.invoke(args=["backfill", "x", "--wayback", "--from", "15 Aug"])
     assert result.exit_code == 2 and "is not a time like 20230815" in result.output
+    assert runner.invoke(args=["backfill", "x", "--wayback", "--from", "2021-03-24"]).output \
+        .strip().endswith("no letter named 'x' (see: signwatch letters list)")
     result = runner.invoke(args=["backfill", "x", "f.html@2020-01-01", "--to", "2020"])
     assert "--from and --to go with --wayback" in result.output
 

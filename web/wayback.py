@@ -8,7 +8,6 @@ again resumes after the captures already read.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import (
@@ -31,12 +30,12 @@ from models.base import iso_utc, utcnow
 from models.db import get_session
 from models.editing import EditError
 from models.letters import Letter
+from scrapers.wayback import bound_stamp
 from tracker.wayback import Target, start_background
 from web.admin import require_editor
 
 bp = Blueprint("wayback_admin", __name__, url_prefix="/admin/letters/<int:letter_id>/wayback")
 bp.before_request(require_editor)
-_STAMP = re.compile(r"\d{4,14}")
 
 
 @bp.post("")
@@ -78,10 +77,10 @@ def job_json(job: BackfillJob | None) -> dict[str, Any] | None:
 
 
 def _stamp_field(name: str) -> str | None:
-    value = (request.form.get(name) or "").strip().replace("-", "")
-    if value and not _STAMP.fullmatch(value):
-        abort(400, f"{name}: a date like 2023-08-15 or 20230815")
-    return value or None
+    try:
+        return bound_stamp(request.form.get(name))
+    except ValueError as exc:
+        abort(400, description=f"{name}: {exc}")
 
 
 def _letter_or_404(letter_id: int) -> Letter:
