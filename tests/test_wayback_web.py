@@ -159,3 +159,9 @@ def test_admin_backfill_rejects_a_malformed_date(app: Flask, editor, standin) ->
     letter_id = serve_rms(app, standin)
     response = post(editor, f"/admin/letters/{letter_id}/wayback", {"from": "next tuesday"})
     assert response.status_code == 400
+
+
+def test_api_snapshots_carry_the_capture(app: Flask, client, standin) -> None:
+    letter_id, capture = backfilled(app, standin)
+    data = client.get(f"/api/v1/letters/{slug_of(app, letter_id)}/snapshots").get_json()["data"]
+    assert [(s["capture_url"], s["partial"]) for s in data] == [(capture, False)]

@@ -272,7 +272,8 @@ SNAPSHOT = {"type": "object", "required": ["observed_at", "status"], "properties
     "reported_count_at_least": {"type": "boolean"},
     "listed_count": _nullable("integer"), "status": {"type": "string"},
     "suspect_reason": _nullable("string"), "source_url": _nullable("string"),
-    "archive_sha256": _nullable("string")}}
+    "archive_sha256": _nullable("string"), "capture_url": _nullable("string"),
+    "partial": {"type": "boolean"}}}
 SIGNER = {"type": "object", "required": ["position", "name", "raw", "status", "facets"],
           "properties": {
               "position": {"type": "integer"}, "name": {"type": "string"},
