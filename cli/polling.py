@@ -75,13 +75,33 @@ class _Null:
 
 @click.command("backfill")
 @click.argument("slug")
-@click.argument("captures", nargs=-1, required=True)
+@click.argument("captures", nargs=-1)
+@click.option("--wayback", is_flag=True,
+              help="Read the letter's captures from the Wayback Machine (SIGNWATCH_WAYBACK_URL).")
+@click.option("--from", "since", metavar="YYYYMMDD", help="With --wayback: captures from then.")
+@click.option("--to", "until", metavar="YYYYMMDD", help="With --wayback: captures until then.")
 @with_appcontext
-def backfill_command(slug: str, captures: tuple[str, ...]) -> None:
+def backfill_command(slug: str, captures: tuple[str, ...], wayback: bool, since: str | None,
+                     until: str | None) -> None:
     """Run saved copies of a letter's page through the pipeline at their times.
 
     Each CAPTURE is FILE@ISO-TIME (2020-02-17T14:05:00-05:00, or a Wayback 14-digit stamp),
-    or a directory whose file names carry times (page-20200217T190500.html)."""
+    or a directory whose file names carry times (page-20200217T190500.html). With --wayback,
+    the letter's Wayback Machine captures instead, oldest first; run it again to resume."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if wayback == bool(captures):
+        raise click.UsageError("give CAPTURE files, or --wayback (not both)")
+    if not wayback and (since or until):
+        raise click.UsageError("--from and --to go with --wayback")
+    since, until = _stamp_arg(since, "--from"), _stamp_arg(until, "--to")
+    letter = _letter_or_fail(app, slug)
+    if wayback:
+        _backfill_wayback(app, letter, since, until)
+    else:
+        _backfill_files(app, letter, captures)
+
+
+def _backfill_files(app: Flask, letter: Any, captures: tuple[str, ...]) -> None:
     from pathlib import Path
 
     from tracker.backfill import backfill, capture_from_arg, captures_in_directory
@@ -90,17 +110,43 @@ def backfill_command(slug: str, captures: tuple[str, ...]) -> None:
     try:
         found = [c for arg in captures for c in (
             captures_in_directory(Path(arg)) if Path(arg).is_dir() else [capture_from_arg(arg)])]
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    letter = _letter_or_fail(app, slug)
-    try:
         done = backfill(get_poller(app), letter.id, letter.url, letter.kind,
                         letter.options or {}, found)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     for capture, result in done:
         click.echo(f"{capture.at.isoformat()} {capture.path.name}: {result.line()}")
+
+
+def _stamp_arg(value: str | None, option: str) -> str | None:
+    from scrapers.wayback import bound_stamp
+
+    try:
+        return bound_stamp(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+def _backfill_wayback(app: Flask, letter: Any, since: str | None, until: str | None) -> None:
+    from scrapers.errors import SignwatchScrapeError
+    from tracker.runtime import get_poller
+    from tracker.wayback import Target, backfill_wayback, get_wayback, summarise
+
+    target = Target(letter.id, letter.slug, letter.url, letter.kind, letter.options or {})
+    try:
+        outcomes = backfill_wayback(get_poller(app), get_wayback(app), target, since=since,
+                                    until=until,
+                                    on_progress=lambda step: click.echo(step.message))
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {RESUME}", err=True)
+        raise SystemExit(130) from None
+    except (SignwatchScrapeError, ValueError) as exc:
+        outcome = getattr(exc, "outcome", "error")
+        raise click.ClickException(f"{outcome}: {exc} ({RESUME})") from None
+    click.echo(summarise(outcomes))
+
+
+RESUME = "what was read is kept; run the same command again to resume"
 
 
 def _letter_or_fail(app: Flask, slug: str):

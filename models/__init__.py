@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models and the queries over them. Helpers take a session and never commit."""
 
 from models.alerts import AlertDelivery, AlertEvent, AlertSubscription
+from models.backfill import BackfillJob
 from models.base import Base, UTCDateTime, utcnow
 from models.generation import DataGeneration, DataGenerationPending
 from models.letters import Archive, Letter, PollLog, Snapshot, SnapshotPage
@@ -14,6 +15,7 @@ __all__ = [
     "AlertSubscription",
     "Archive",
     "AuditLog",
+    "BackfillJob",
     "Base",
     "DataGeneration",
     "DataGenerationPending",

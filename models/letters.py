@@ -105,6 +105,10 @@ class Snapshot(Base):
     fingerprint_changed: Mapped[bool] = mapped_column(Boolean, default=False)
     archive_sha256: Mapped[str | None] = mapped_column(ForeignKey("archive.sha256"))
     source_url: Mapped[str | None] = mapped_column(String(2048))
+    # Read from a Wayback Machine capture rather than live: the capture's own URL.
+    capture_url: Mapped[str | None] = mapped_column(String(2048))
+    # A later page of the list could not be had (no capture of it): the list is incomplete.
+    partial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     breakdowns: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     letter: Mapped[Letter] = relationship(back_populates="snapshots")
@@ -134,6 +138,7 @@ class SnapshotPage(Base):
     page_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     archive_sha256: Mapped[str] = mapped_column(ForeignKey("archive.sha256"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
+    capture_url: Mapped[str | None] = mapped_column(String(2048))
 
     archive: Mapped[Archive] = relationship()
 

@@ -3,6 +3,8 @@
     SignwatchScrapeError
     ├── FetchError                 the page could not be had
     │   ├── TransportError         connect/read failure or timeout after retries
+    │   ├── EmptyBody              a 200 with no bytes at all
+    │   ├── MissingCapture         the Wayback Machine has no capture of the URL at that time
     │   ├── HTTPStatusError        a final 4xx/5xx status (carries status_code)
     │   │   └── RateLimited        429/503 still refused after honouring Retry-After
     │   ├── Blocked                a bot wall or a 403 that names one
@@ -39,6 +41,16 @@ class FetchError(SignwatchScrapeError):
 
 class TransportError(FetchError):
     outcome = "transport_error"
+
+
+class EmptyBody(FetchError):
+    """A 200 with no bytes: no page to read (an index with no rows, for the Wayback CDX)."""
+
+
+class MissingCapture(FetchError):
+    """The index lists a capture the archive cannot give (404, or another capture instead)."""
+
+    outcome = "missing"
 
 
 class HTTPStatusError(FetchError):

@@ -36,7 +36,7 @@ from scrapers.errors import (
     BadContentType,
     Blocked,
     DisallowedURL,
-    FetchError,
+    EmptyBody,
     HTTPStatusError,
     RateLimited,
     RobotsDisallowed,
@@ -510,7 +510,7 @@ class Fetcher:
 
     def _checked_body(self, reply: _Reply) -> bytes:
         if not reply.body:
-            raise FetchError(f"HTTP {reply.status_code} with an empty body", url=reply.url)
+            raise EmptyBody(f"HTTP {reply.status_code} with an empty body", url=reply.url)
         media = media_type(reply.headers.get("content-type"))
         untyped = media is None or media == "application/octet-stream"
         if untyped and not looks_like_text(reply.body):

@@ -87,6 +87,8 @@ class Page:
     last_modified: str | None = None
     empty_reason: str | None = None
     more: tuple[PageCopy, ...] = ()  # pages 2, 3, ... of a paginated list
+    capture_url: str | None = None  # read from this Wayback capture of ``url``
+    partial: bool = False  # a later page of the list could not be had
 
     @property
     def pages(self) -> int:
@@ -101,6 +103,7 @@ class PageCopy:
     body: bytes
     content_type: str | None
     sha256: str
+    capture_url: str | None = None
 
 
 class Poller:
@@ -295,7 +298,7 @@ def _archive_more_pages(session: Session, snapshot_id: int, page: Page,
         history.store_archive(session, sha256=copy.sha256, body=copy.body, url=copy.url,
                               content_type=copy.content_type, now=at)
         snapshot.more_pages.append(SnapshotPage(page_no=number, archive_sha256=copy.sha256,
-                                                url=copy.url))
+                                                url=copy.url, capture_url=copy.capture_url))
 
 
 def _learn_from_page(letter: Letter, result: ScrapeResult) -> None:
@@ -486,7 +489,7 @@ class _Recorder:
             listed_count=self.counts.listed, list_sha256=self.counts.list_sha256,
             status=status, suspect_reason=reason, fingerprint=fingerprint,
             fingerprint_changed=changed, archive_sha256=self.page.sha256,
-            source_url=self.page.url,
+            source_url=self.page.url, capture_url=page.capture_url, partial=page.partial,
             breakdowns={k: dict(v) for k, v in result.breakdowns.items()} if result else None,
         )
         self.session.add(snapshot)

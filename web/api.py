@@ -117,6 +117,7 @@ def _citation_json(session: Session, found: Letter, current: Snapshot | None,
     return {"count": cited.count, "as_of": iso_utc(cited.as_of),
             "observed_at": iso_utc(cited.observed_at), "source_url": cited.source_url,
             "archive_sha256": cited.archive_sha256, "archive_url": archive or None,
+            "capture_url": cited.capture_url,
             "archive_pages": more,
             "permalink": url_for("pages.letter_page", slug=found.slug,
                                  as_of=iso_utc(cited.as_of), _external=True)}
@@ -271,7 +272,8 @@ SNAPSHOT = {"type": "object", "required": ["observed_at", "status"], "properties
     "reported_count_at_least": {"type": "boolean"},
     "listed_count": _nullable("integer"), "status": {"type": "string"},
     "suspect_reason": _nullable("string"), "source_url": _nullable("string"),
-    "archive_sha256": _nullable("string")}}
+    "archive_sha256": _nullable("string"), "capture_url": _nullable("string"),
+    "partial": {"type": "boolean"}}}
 SIGNER = {"type": "object", "required": ["position", "name", "raw", "status", "facets"],
           "properties": {
               "position": {"type": "integer"}, "name": {"type": "string"},

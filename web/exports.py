@@ -28,7 +28,7 @@ bp = Blueprint("exports", __name__)
 
 SNAPSHOT_COLUMNS = ["observed_at", "last_confirmed_at", "confirmations", "reported_count",
                     "reported_count_at_least", "listed_count", "status", "suspect_reason",
-                    "source_url", "archive_sha256"]
+                    "source_url", "archive_sha256", "capture_url", "partial"]
 
 
 def snapshot_record(snap: Snapshot) -> dict[str, Any]:
@@ -39,6 +39,7 @@ def snapshot_record(snap: Snapshot) -> dict[str, Any]:
         "listed_count": snap.listed_count, "status": snap.status,
         "suspect_reason": snap.suspect_reason, "source_url": snap.source_url,
         "archive_sha256": snap.archive_sha256,
+        "capture_url": snap.capture_url, "partial": bool(snap.partial),
     }
 
 

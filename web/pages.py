@@ -14,6 +14,7 @@ from models import cache, reads
 from models.base import utcnow
 from models.db import get_session
 from models.letters import Letter, Snapshot
+from scrapers.wayback import capture_stamp, stamp_time
 from web import charts
 from web.params import (
     PER_PAGE_MAX,
@@ -60,6 +61,9 @@ class Citation:
     source_url: str
     archive_sha256: str | None
     more_pages: list[tuple[int, str]]  # (page number, sha256) of pages 2, 3, ...
+    capture_url: str | None = None  # read from this Wayback Machine capture, not live
+    captured_at: datetime | None = None
+    partial: bool = False  # a later page of the list had no capture
 
 
 def citation(session: Session, letter: Letter, snap: Snapshot | None,
@@ -69,7 +73,16 @@ def citation(session: Session, letter: Letter, snap: Snapshot | None,
     at = snap.last_confirmed_at if as_of is None else min(snap.last_confirmed_at, as_of)
     return Citation(reads.headline(snap), snap.observed_at, max(at, snap.observed_at),
                     snap.source_url or letter.url, snap.archive_sha256,
-                    reads.page_archives(session, snap.id))
+                    reads.page_archives(session, snap.id), snap.capture_url,
+                    captured_at(snap.capture_url, snap.observed_at), bool(snap.partial))
+
+
+def captured_at(capture_url: str | None, observed_at: datetime) -> datetime | None:
+    """When the Wayback Machine took the capture: the time in its URL (else the reading's)."""
+    if capture_url is None:
+        return None
+    stamp = capture_stamp(capture_url)
+    return stamp_time(stamp) if stamp else observed_at
 
 
 @dataclass(frozen=True)
