@@ -217,6 +217,14 @@ class _Render:
                               settings.max_total_bytes - len(first.body))
 
     def route(self, route: Any) -> None:
+        try:
+            self._route(route)
+        except Exception as exc:  # noqa: BLE001 - an unanswered request would hang the page
+            self.budget.failure = self.budget.failure or RenderError(
+                f"interception failed: {type(exc).__name__}: {exc}", url=route.request.url)
+            route.abort("failed")
+
+    def _route(self, route: Any) -> None:
         request = route.request
         if not self.served and request.frame == self.page.main_frame:
             self.served = True
