@@ -226,10 +226,8 @@ class _Render:
 
     def _route(self, route: Any) -> None:
         request = route.request
-        if not self.served and request.frame == self.page.main_frame:
-            self.served = True
-            route.fulfill(status=200, body=self.first.body,
-                          headers={"content-type": self.first.content_type or "text/html"})
+        if self._main_navigation(request):
+            self._navigate(route)
             return
         reason = refusal(request.method, request.resource_type, request.url)
         if reason is None and self.budget.requests <= 0:
@@ -239,6 +237,24 @@ class _Render:
             return
         self.budget.requests -= 1
         self._answer(route, request.url)
+
+    def _main_navigation(self, request: Any) -> bool:
+        if not request.is_navigation_request():
+            return False
+        try:
+            return request.frame == self.page.main_frame
+        except Exception:  # noqa: BLE001 - a popup's first request comes before its frame
+            return False
+
+    def _navigate(self, route: Any) -> None:
+        if not self.served:
+            self.served = True
+            route.fulfill(status=200, body=self.first.body,
+                          headers={"content-type": self.first.content_type or "text/html"})
+            return
+        # A 204 keeps the page where it is; an aborted navigation would show an error page.
+        self.budget.refused.append(f"{route.request.url[:200]}: navigation away refused")
+        route.fulfill(status=204, body=b"")
 
     def _answer(self, route: Any, url: str) -> None:
         try:
@@ -271,6 +287,8 @@ def _render_in(browser: Any, render: _Render) -> str:
             page.goto(url, wait_until="networkidle", timeout=render.settings.timeout_s * 1000)
             if render.budget.failure is not None:
                 raise render.budget.failure
+            if page.url != url:
+                raise RenderError(f"the page ended at {page.url[:200]}", url=url)
             return page.evaluate(_SERIALISE)
         except TimeoutError:
             raise RenderTimeout(f"the network did not go idle within "

