@@ -50,6 +50,8 @@ def _preview_text(doc: dict[str, Any]) -> str:
              f"headline count: {reported}", f"listed signers: {doc['listed_count']:,}"]
     if doc.get("source"):
         lines.append(f"read from:      {doc['source']}")
+    if "rendered=" in (doc.get("content_type") or ""):
+        lines.append("rendered in:    headless Chromium")
     lines += [f"  {n:>4}. {s['raw']}" for n, s in enumerate(doc["signers"], start=1)]
     return "\n".join(lines)
 

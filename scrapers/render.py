@@ -30,6 +30,7 @@ render gets a fresh context, so no cookie, cache or storage outlives it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import queue
 import threading
@@ -48,6 +49,7 @@ from scrapers.errors import (
     RenderError,
     RenderTimeout,
     RenderUnavailable,
+    RobotsDisallowed,
     SignwatchScrapeError,
     TooLarge,
     TooManyRedirects,
@@ -66,6 +68,7 @@ from scrapers.netguard import check_url
 from scrapers.robots import robots_url
 from scrapers.scrape import Scraped, parsed_or_empty
 
+log = logging.getLogger("signwatch.render")
 CHROMIUM_PATH = "/usr/bin/chromium"
 BROWSER_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")
 # Whatever interception does not see (WebSockets, a stray preconnect) meets a proxy that is not
@@ -123,7 +126,6 @@ class _Budget:
     requests: int
     bytes: int
     failure: SignwatchScrapeError | None = None
-    refused: list[str] = field(default_factory=list)
 
     def seconds_left(self) -> float:
         return self.deadline - time.monotonic()
@@ -162,8 +164,6 @@ class _Subresources:
         raise TooManyRedirects("too many redirects", url=url)
 
     def _check(self, fetcher: Fetcher, url: str) -> None:
-        from scrapers.errors import RobotsDisallowed
-
         parsed = check_url(url, fetcher.settings)
         origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
         if not fetcher.robots.policy_for(origin).allows(url, fetcher.settings.user_agent):
@@ -212,7 +212,7 @@ class _Render:
         self.first, self.settings, self.net = first, settings, net
         self.page_host = _host(first.final_url)
         self.page: Any = None
-        self.served = False
+        self.served: str | None = None  # the page's URL as the browser asked for it
         self.budget = _Budget(time.monotonic() + settings.timeout_s, settings.max_requests,
                               settings.max_total_bytes - len(first.body))
 
@@ -247,13 +247,13 @@ class _Render:
             return False
 
     def _navigate(self, route: Any) -> None:
-        if not self.served:
-            self.served = True
+        if self.served is None:
+            self.served = route.request.url
             route.fulfill(status=200, body=self.first.body,
                           headers={"content-type": self.first.content_type or "text/html"})
             return
         # A 204 keeps the page where it is; an aborted navigation would show an error page.
-        self.budget.refused.append(f"{route.request.url[:200]}: navigation away refused")
+        self._note_refusal(route.request.url, "navigation away refused")
         route.fulfill(status=204, body=b"")
 
     def _answer(self, route: Any, url: str) -> None:
@@ -268,8 +268,12 @@ class _Render:
             route.fulfill(status=answer.status, headers=answer.headers, body=answer.body)
 
     def _refuse(self, route: Any, reason: str) -> None:
-        self.budget.refused.append(f"{route.request.url[:200]}: {reason}")
+        self._note_refusal(route.request.url, reason)
         route.abort("blockedbyclient")
+
+    def _note_refusal(self, url: str, reason: str) -> None:
+        # Why a list did not load is in the log: the page's URL, the request, the rule.
+        log.info("render of %s: refused %s: %s", self.first.final_url, url[:200], reason)
 
 
 def _render_in(browser: Any, render: _Render) -> str:
@@ -287,7 +291,7 @@ def _render_in(browser: Any, render: _Render) -> str:
             page.goto(url, wait_until="networkidle", timeout=render.settings.timeout_s * 1000)
             if render.budget.failure is not None:
                 raise render.budget.failure
-            if page.url != url:
+            if page.url != render.served:
                 raise RenderError(f"the page ended at {page.url[:200]}", url=url)
             return page.evaluate(_SERIALISE)
         except TimeoutError:

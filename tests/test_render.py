@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import Archive, Letter, PollLog, Snapshot
 from models.db import session_factory
-from scrapers.errors import RenderTimeout
+from scrapers.errors import RenderTimeout, TooLarge
 from scrapers.render import RENDERED_CONTENT_TYPE, Renderer, preview_rendered
 from tests.browser import require_chromium
 from tests.rendering import (
@@ -61,6 +61,8 @@ def test_preview_render_reads_fetch_built_table_exactly(runner, httpserver: HTTP
     assert (doc["reported_count"], doc["listed_count"]) == (STATED, len(SIGNERS))
     assert [(s["name"], s.get("affiliation")) for s in doc["signers"]] == SIGNERS
     assert doc["content_type"] == RENDERED_CONTENT_TYPE
+    text = runner.invoke(args=["preview", url, "--render"]).output
+    assert "rendered in:    headless Chromium" in text and "headline count: 1,140" in text
 
 
 def test_preview_without_render_never_takes_the_zero_counter(runner,
@@ -150,6 +152,16 @@ def test_render_network_never_idle_is_a_timeout(httpserver: HTTPServer) -> None:
     pool = Renderer(loopback_settings(timeout_s=2.0))
     try:
         with pytest.raises(RenderTimeout):
+            _scrape(pool, url)
+    finally:
+        pool.close()
+
+
+def test_render_total_size_cap_is_too_large(httpserver: HTTPServer) -> None:
+    url = serve_letter(httpserver)
+    pool = Renderer(loopback_settings(max_total_bytes=len(FETCH_TABLE_PAGE) + 100))
+    try:
+        with pytest.raises(TooLarge):
             _scrape(pool, url)
     finally:
         pool.close()
