@@ -16,6 +16,7 @@ from models.db import session_factory
 from scrapers.errors import RenderTimeout, TooLarge
 from scrapers.render import RENDERED_CONTENT_TYPE, Renderer, preview_rendered
 from tests.browser import require_chromium
+from tests.editors import post
 from tests.rendering import (
     FETCH_TABLE_PAGE,
     SIGNERS,
@@ -63,6 +64,16 @@ def test_preview_render_reads_fetch_built_table_exactly(runner, httpserver: HTTP
     assert doc["content_type"] == RENDERED_CONTENT_TYPE
     text = runner.invoke(args=["preview", url, "--render"]).output
     assert "rendered in:    headless Chromium" in text and "headline count: 1,140" in text
+
+
+def test_admin_preview_with_render_box_reads_fetch_built_table(editor,
+                                                              httpserver: HTTPServer) -> None:
+    form = {"url": serve_letter(httpserver), "kind": "auto", "title": "", "interval": "15m",
+            "selector": "", "count_selector": "", "organizer": "", "render": "y",
+            "preview": "Preview"}
+    page = post(editor, "/admin/letters/new", form).get_data(as_text=True)
+    assert "<dt>Headline count</dt><dd>1,140</dd>" in page
+    assert "<dt>Listed signers</dt><dd>5</dd>" in page
 
 
 def test_preview_without_render_never_takes_the_zero_counter(runner,
