@@ -18,9 +18,10 @@ The browser never reaches the network itself. Each request it makes is intercept
   (TooLarge), ``timeout_s`` for the browser's part (RenderTimeout when the network has not
   gone idle by then: a half-built list is never read).
 
-The rendered DOM is serialised as UTF-8 HTML (its charset declaration rewritten to say so)
-with content type ``RENDERED_CONTENT_TYPE``, archived like any body and parsed by the normal
-adapters: parsing stays pure.
+The rendered DOM is serialised by Playwright in its own isolated world (the page's scripts
+cannot patch what serialises it) as UTF-8 HTML, its charset declarations replaced by one that
+says so, with content type ``RENDERED_CONTENT_TYPE``, archived like any body and parsed by
+the normal adapters: parsing stays pure.
 
 ``Renderer`` is the pool: ``max_renders`` threads, each owning one Chromium (Playwright's
 sync API belongs to the thread that started it), launched on first use and reused; each
@@ -33,6 +34,7 @@ import hashlib
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Mapping
@@ -82,15 +84,9 @@ SCRIPT_TYPES = frozenset({"application/javascript", "text/javascript", "applicat
                           "text/ecmascript", "application/x-javascript"})
 PASSED_HEADERS = ("content-type", "access-control-allow-origin",
                   "access-control-allow-credentials", "access-control-expose-headers")
-_SERIALISE = """() => {
-  for (const m of document.querySelectorAll('meta[charset], meta[http-equiv]')) {
-    if (m.hasAttribute('charset') || m.httpEquiv.toLowerCase() === 'content-type') m.remove();
-  }
-  const meta = document.createElement('meta');
-  meta.setAttribute('charset', 'utf-8');
-  (document.head || document.documentElement).prepend(meta);
-  return '<!DOCTYPE html>\\n' + document.documentElement.outerHTML;
-}"""
+# The DOM is serialised in UTF-8, so a charset the page declared is dropped and UTF-8 stated.
+_META_CHARSET = re.compile(r"""<meta\b[^>]*\bcharset\s*=[^>]*>""", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
 
 
 @dataclass(frozen=True)
@@ -276,6 +272,14 @@ class _Render:
         log.info("render of %s: refused %s: %s", self.first.final_url, url[:200], reason)
 
 
+def as_utf8_html(html: str) -> str:
+    """The serialised DOM with its charset declarations replaced by one saying UTF-8."""
+    html = _META_CHARSET.sub("", html)
+    head = _HEAD.search(html)
+    at = head.end() if head else 0
+    return html[:at] + '<meta charset="utf-8">' + html[at:]
+
+
 def _render_in(browser: Any, render: _Render) -> str:
     """The serialised DOM of ``render``'s page once its network has gone idle."""
     from playwright.sync_api import Error, TimeoutError
@@ -293,7 +297,7 @@ def _render_in(browser: Any, render: _Render) -> str:
                 raise render.budget.failure
             if page.url != render.served:
                 raise RenderError(f"the page ended at {page.url[:200]}", url=url)
-            return page.evaluate(_SERIALISE)
+            return as_utf8_html(page.content())
         except TimeoutError:
             raise RenderTimeout(f"the network did not go idle within "
                                 f"{render.settings.timeout_s:g}s", url=url) from None

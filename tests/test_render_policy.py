@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from models import Letter, PollLog, Snapshot
 from models.db import session_factory
 from scrapers.errors import FetchError, RenderError, RenderUnavailable
-from scrapers.render import Renderer, preview_rendered, refusal
+from scrapers.render import Renderer, as_utf8_html, preview_rendered, refusal
 from tests.editors import post
 from tests.rendering import loopback_settings, serve_letter
 from tests.tracking import add_letter
@@ -41,6 +41,14 @@ NO_BROWSER = "/nonexistent/chromium"
 ])
 def test_refusal_allows_only_get_scripts_xhr_fetch(method, kind, url, refused) -> None:
     assert (refusal(method, kind, url) is not None) is refused
+
+
+def test_as_utf8_html_states_utf8_once_and_drops_declared_charsets() -> None:
+    html = ('<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; '
+            'charset=windows-1252"><META CHARSET=latin1><title>x</title></head>'
+            '<body>charset=5</body></html>')
+    assert as_utf8_html(html) == ('<!DOCTYPE html><html><head><meta charset="utf-8">'
+                                  '<title>x</title></head><body>charset=5</body></html>')
 
 
 def test_render_errors_are_fetch_errors_with_outcomes() -> None:
