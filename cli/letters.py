@@ -27,16 +27,20 @@ COMMANDS = [letters_cli]
 @click.option("--selector", help="CSS selector of one signer item (html kind).")
 @click.option("--count-selector", help="CSS selector of the headline count (html kind).")
 @click.option("--organizer", help="Who organized or sponsors the letter.")
+@click.option("--render", is_flag=True,
+              help="Read the page through headless Chromium (lists built by scripts).")
 def add_command(url: str, kind: str, title: str | None, slug: str | None, every: str,
                 selector: str | None, count_selector: str | None,
-                organizer: str | None) -> None:
+                organizer: str | None, render: bool) -> None:
     """Track the letter at URL."""
     url, kind = validate_url(url), validate_kind(kind)
     try:
         interval = parse_interval(every)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--every") from None
-    options = adapter_options(selector=selector, count_selector=count_selector)
+    options: dict[str, Any] = adapter_options(selector=selector, count_selector=count_selector)
+    if render:
+        options["render"] = True
     session = session_factory()()
     try:
         with session.begin():
@@ -47,7 +51,8 @@ def add_command(url: str, kind: str, title: str | None, slug: str | None, every:
             )
     except queries.DuplicateLetter as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"tracking {letter.slug}: {url} every {format_interval(interval)}")
+    rendered = ", rendered in Chromium" if render else ""
+    click.echo(f"tracking {letter.slug}: {url} every {format_interval(interval)}{rendered}")
 
 
 @letters_cli.command("list")

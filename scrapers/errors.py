@@ -12,7 +12,10 @@
     │   ├── BadContentType         a content type no adapter can read
     │   ├── TooManyRedirects       more hops than allowed
     │   ├── DisallowedURL          scheme/port/address refused by the SSRF guard
-    │   └── RobotsDisallowed       robots.txt forbids the path for our user agent
+    │   ├── RobotsDisallowed       robots.txt forbids the path for our user agent
+    │   └── RenderError            the page could not be rendered in a browser (--render)
+    │       ├── RenderUnavailable  no browser here: playwright missing, no Chromium executable
+    │       └── RenderTimeout      the page's network did not go idle within the time cap
     └── ParseError                 the bytes arrived but could not be read
         ├── UnknownKind            no adapter of that name, or auto found none
         └── NoSignersFound         the adapter found neither a count nor a list
@@ -102,6 +105,18 @@ class DisallowedURL(FetchError):
 
 class RobotsDisallowed(FetchError):
     outcome = "robots_disallowed"
+
+
+class RenderError(FetchError):
+    outcome = "render_failed"
+
+
+class RenderUnavailable(RenderError):
+    outcome = "render_unavailable"
+
+
+class RenderTimeout(RenderError):
+    outcome = "render_timeout"
 
 
 class ParseError(SignwatchScrapeError):

@@ -29,8 +29,9 @@ from models.queries import newest_snapshot
 from models.rosters import Roster
 from models.signers import Signature
 from scrapers.base import ScrapeResult
-from scrapers.errors import NoSignersFound, RateLimited, SignwatchScrapeError
+from scrapers.errors import NoSignersFound, RateLimited, RenderUnavailable, SignwatchScrapeError
 from scrapers.fetch import Fetcher
+from scrapers.render import Renderer, scrape_rendered
 from scrapers.scrape import Scraped, scrape
 from tracker import alerts
 from tracker.groupcommit import GroupCommit
@@ -111,8 +112,10 @@ class Poller:
 
     def __init__(self, sessions: sessionmaker[Session], fetcher: Fetcher,
                  settings: PollSettings | None = None, *,
-                 clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None):
+                 clock: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
+                 renderer: Renderer | None = None):
         self.sessions = sessions
+        self.renderer = renderer  # letters with options["render"]; None: render_unavailable
         self.engine: Engine = sessions.kw["bind"]
         self.fetcher = fetcher
         self.settings = settings or PollSettings()
@@ -132,16 +135,24 @@ class Poller:
         state = self._state(letter_id)
         started, timer = self.clock(), time.monotonic()
         try:
-            scraped = scrape(self.fetcher, state.url, kind=state.kind, options=state.options,
-                             etag=state.etag, last_modified=state.last_modified,
-                             last_sha256=state.content_sha256,
-                             max_pages=self.settings.max_pages)
+            scraped = self._scrape(state)
         except SignwatchScrapeError as exc:
             return self._record_failure(state, exc, started, _ms_since(timer))
         if scraped.result is None:
             return self._record_unchanged(state, scraped, started, _ms_since(timer))
         page = page_from_scrape(scraped)
         return self.record(state.id, page, observed_at=started, duration_ms=_ms_since(timer))
+
+    def _scrape(self, state: pollstate.PollState) -> Scraped:
+        if not (state.options or {}).get("render"):
+            return scrape(self.fetcher, state.url, kind=state.kind, options=state.options,
+                          etag=state.etag, last_modified=state.last_modified,
+                          last_sha256=state.content_sha256, max_pages=self.settings.max_pages)
+        if self.renderer is None:
+            raise RenderUnavailable("this poller has no browser", url=state.url)
+        # A script's data may change under an unchanged page: rendered, never conditional.
+        return scrape_rendered(self.renderer, self.fetcher, state.url, kind=state.kind,
+                               options=state.options, last_sha256=state.content_sha256)
 
     def preload(self, letter_ids: Sequence[int]) -> None:
         """Read the fetch state of letters about to be polled in one query (a scheduler tick).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from scrapers.fetch import Fetcher, FetchSettings, build_client
+from scrapers.render import Renderer, RenderSettings
 from tracker.guard import GuardSettings
 from tracker.poll import Poller, PollResult, PollSettings
 
@@ -17,6 +18,22 @@ def fetch_settings(app: Flask) -> FetchSettings:
         min_host_delay=float(config["MIN_HOST_DELAY"]),
         allow_private=bool(config["ALLOW_PRIVATE_URLS"]),
     )
+
+
+def render_settings(app: Flask) -> RenderSettings:
+    """RenderSettings from SIGNWATCH_* configuration (``--render`` letters and previews)."""
+    config = app.config
+    return RenderSettings(fetch=fetch_settings(app), executable_path=config["CHROMIUM_PATH"],
+                          timeout_s=float(config["RENDER_TIMEOUT_S"]),
+                          max_renders=int(config["MAX_RENDERS"]))
+
+
+def get_renderer(app: Flask) -> Renderer:
+    """The app's one browser pool; no browser starts until a letter needs one."""
+    renderer = app.extensions.get("signwatch.renderer")
+    if renderer is None:
+        renderer = app.extensions["signwatch.renderer"] = Renderer(render_settings(app))
+    return renderer
 
 
 def poll_settings(app: Flask) -> PollSettings:
@@ -38,7 +55,8 @@ def get_poller(app: Flask) -> Poller:
 
         settings = fetch_settings(app)
         fetcher = Fetcher(build_client(settings), settings)
-        poller = Poller(session_factory(app), fetcher, poll_settings(app))
+        poller = Poller(session_factory(app), fetcher, poll_settings(app),
+                        renderer=get_renderer(app))
         app.extensions["signwatch.poller"] = poller
     return poller
 

@@ -4,6 +4,8 @@ Due times live in the database (``Letter.next_due_at``), so a restart resumes wh
 off and missed runs coalesce into one poll. A tick claims the due letters (moving their due
 time one lease ahead, so a slow poll is not picked twice) and polls them with at most
 MAX_CONCURRENT_POLLS at a time, or, with ``--defer``, hands one job per letter to workers.
+Letters read through a browser (``options["render"]``) go to a ``RenderQueue`` of their own
+(MAX_RENDERS at once): the tick hands them over and does not wait for them.
 
 Why one process: APScheduler 3 keeps its jobs in the process that started it. Inside
 gunicorn (or any multi-worker web server) every worker would start its own scheduler and
@@ -14,6 +16,7 @@ scheduler) or ``signwatch scheduler`` beside a web tier started without it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -71,28 +74,81 @@ def claim_due(sessions: sessionmaker[Session], now: datetime, limit: int) -> lis
         return ids
 
 
+def rendered_ids(session: Session, ids: Sequence[int]) -> set[int]:
+    """Which of these letters are read through a browser."""
+    rows = session.execute(select(Letter.id, Letter.options).where(Letter.id.in_(ids)))
+    return {letter_id for letter_id, options in rows if (options or {}).get("render")}
+
+
+class RenderQueue:
+    """Rendered letters' polls, off the tick: ``size`` at a time, one pending per letter."""
+
+    def __init__(self, sessions: sessionmaker[Session], run_one: Callable[[int], object],
+                 size: int = 1):
+        self.sessions, self.run_one = sessions, run_one
+        self._pool = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="render")
+        self._pending: set[int] = set()
+        self._lock = threading.Lock()
+
+    def take(self, ids: list[int]) -> list[int]:
+        """Queue the letters that render; returns the others, for the tick to poll."""
+        with self.sessions() as session:
+            rendered = rendered_ids(session, ids)
+        for letter_id in sorted(rendered):
+            self._submit(letter_id)
+        return [letter_id for letter_id in ids if letter_id not in rendered]
+
+    def pending(self) -> set[int]:
+        with self._lock:
+            return set(self._pending)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def _submit(self, letter_id: int) -> None:
+        with self._lock:
+            if letter_id in self._pending:
+                return
+            self._pending.add(letter_id)
+        self._pool.submit(self._run, letter_id)
+
+    def _run(self, letter_id: int) -> None:
+        try:
+            outcome = self.run_one(letter_id)
+            log.info("letter %s: %s", letter_id, getattr(outcome, "line", lambda: outcome)())
+        except Exception:  # noqa: BLE001
+            log.exception("rendered poll of letter %s crashed", letter_id)
+        finally:
+            with self._lock:
+                self._pending.discard(letter_id)
+
+
 class Ticker:
     """One scheduler tick: claim what is due, then poll it (or defer it to workers)."""
 
     def __init__(self, sessions: sessionmaker[Session], run_one: Callable[[int], object], *,
                  max_concurrent: int = 4, batch: int = 100,
                  clock: Callable[[], datetime] = utcnow,
-                 preload: Callable[[list[int]], object] | None = None):
+                 preload: Callable[[list[int]], object] | None = None,
+                 renders: RenderQueue | None = None):
         self.sessions, self.run_one, self.preload = sessions, run_one, preload
+        self.renders = renders
         self.max_concurrent, self.batch, self.clock = max_concurrent, batch, clock
 
     def tick(self) -> int:
         """Handle every letter due now; returns how many were handed on."""
-        ids = claim_due(self.sessions, self.clock(), self.batch)
+        claimed = ids = claim_due(self.sessions, self.clock(), self.batch)
+        if ids and self.renders is not None:
+            ids = self.renders.take(ids)
         if not ids:
-            return 0
+            return len(claimed)
         if self.preload is not None:  # the claimed letters' poll state, in one query
             self.preload(ids)
         with ThreadPoolExecutor(max_workers=min(self.max_concurrent, len(ids))) as pool:
             for letter_id, outcome in zip(ids, pool.map(self._safe_run, ids), strict=True):
                 line = outcome.line() if hasattr(outcome, "line") else outcome
                 log.info("letter %s: %s", letter_id, line)
-        return len(ids)
+        return len(claimed)
 
     def _safe_run(self, letter_id: int) -> object:
         # One letter's bug must not stop the others: its due time stays leased and
@@ -114,14 +170,16 @@ def ticker_for(app: Flask, *, defer: bool = False) -> Ticker:
         from tracker.worker import defer_poll
 
         run_one: Callable[[int], object] = partial(defer_poll, app)
-        preload = None
+        preload, renders = None, None
     else:
         from tracker.runtime import get_poller
 
         poller = get_poller(app)
         run_one, preload = poller.poll, poller.preload
+        renders = RenderQueue(session_factory(app), poller.poll, int(app.config["MAX_RENDERS"]))
     return Ticker(session_factory(app), run_one,
-                  max_concurrent=int(app.config["MAX_CONCURRENT_POLLS"]), preload=preload)
+                  max_concurrent=int(app.config["MAX_CONCURRENT_POLLS"]), preload=preload,
+                  renders=renders)
 
 
 def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):

@@ -122,12 +122,13 @@ def _letter_data(letter: Letter) -> dict[str, Any]:
             "interval": format_interval(letter.poll_interval_s),
             "selector": options.get("selector", ""),
             "count_selector": options.get("count_selector", ""),
+            "render": bool(options.get("render")),
             "organizer": letter.organizer or ""}
 
 
 def _other_options(letter: Letter) -> dict[str, Any]:
     return {k: v for k, v in (letter.options or {}).items()
-            if k not in {"selector", "count_selector"}}
+            if k not in {"selector", "count_selector", "render"}}
 
 
 def _letter_page(form: LetterForm, letter: Letter | None, preview: dict[str, Any] | None):
@@ -148,10 +149,15 @@ def run_preview(form: LetterForm) -> dict[str, Any]:
     try:
         from scrapers.errors import SignwatchScrapeError
         from scrapers.preview import preview_document, preview_url
+        from scrapers.render import preview_rendered
+        from tracker.runtime import render_settings
     except ImportError:
         return {"error": "preview unavailable in this version"}
     try:
-        scraped = preview_url(form.url.data, form.kind.data, form.options(), _fetch_settings())
+        scraped = (preview_rendered(form.url.data, form.kind.data, form.options(),
+                                    render_settings(current_app)) if form.render.data
+                   else preview_url(form.url.data, form.kind.data, form.options(),
+                                    _fetch_settings()))
     except SignwatchScrapeError as exc:
         return {"error": f"{exc.outcome}: {exc}"}
     return preview_document(scraped, first=PREVIEW_SIGNERS)

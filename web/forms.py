@@ -18,6 +18,7 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -154,6 +155,7 @@ class LetterForm(FlaskForm):
     interval = StringField("Poll every", default="15m", validators=[InputRequired()])
     selector = StringField("Signer selector", validators=[Optional()])
     count_selector = StringField("Count selector", validators=[Optional()])
+    render = BooleanField("Render in a browser (lists built by scripts)")
     organizer = StringField("Organizer", validators=[Optional(), Length(max=TEXT_MAX),
                                                      _no_controls("the organizer")])
     preview = SubmitField("Preview")
@@ -181,9 +183,10 @@ class LetterForm(FlaskForm):
         if field.data:
             field.data = check_selector(field.data)
 
-    def options(self) -> dict[str, str]:
-        """The adapter options the form carries (empty selectors left out)."""
-        pairs = {"selector": self.selector.data, "count_selector": self.count_selector.data}
+    def options(self) -> dict[str, Any]:
+        """The adapter options the form carries (empty selectors and an unset render left out)."""
+        pairs = {"selector": self.selector.data, "count_selector": self.count_selector.data,
+                 "render": bool(self.render.data)}
         return {key: value for key, value in pairs.items() if value}
 
 
