@@ -64,3 +64,10 @@ def test_html_declared_list_is_not_a_sign_up_form_or_a_counter():
 def test_html_declared_list_of_one_item_is_not_promoted():
     body = f"<ul>{STAFF}</ul><div class=\"signature\"><p>Jo Bloggs</p></div>"
     assert len(_names(body)) == 8
+
+
+def test_html_declared_empty_table_of_signers_lists_nobody():
+    page = (b"<html><body><p>1,140 signatures</p><table id='signers'><thead><tr><th>Name</th>"
+            b"<th>Role</th></tr></thead><tbody></tbody></table></body></html>")
+    result = HTML.parse(page, "https://example.org/letter", {})
+    assert (result.listed_count, result.reported_count) == (0, 1140)

@@ -50,7 +50,7 @@ from scrapers.text import (
 
 _ITEM_TAGS_SKIPPED = frozenset(
     "script style meta link br hr option input head title td th col a span img svg path "
-    "source button label select textarea noscript template".split()
+    "source button label select textarea noscript template thead tfoot caption colgroup".split()
 )
 _BLOCK_TAGS = frozenset("h1 h2 h3 h4 h5 h6 p div dt dd address section header".split())
 _SIDE_TAGS = frozenset({"nav", "header", "footer", "form", "menu", "aside"})
