@@ -70,3 +70,17 @@ def test_html_lines_selector_mode_strips_markers_keeps_raw():
     assert result.signers[0].name == "Alma Brightwater"
     assert result.signers[3].name == "Jonah Q. Whitfield"
     assert result.signers[3].raw == SIGNERS[3]
+
+
+def test_html_lines_numbered_sections_running_on_are_one_list():
+    global_ = "".join(f"{n}. Global Network {chr(64 + n)}<br>" for n in range(1, 4))
+    regional = "".join(f"{n}. Regional Alliance {chr(64 + n)}<br>" for n in range(4, 6))
+    national = "".join(f"{n}.\nNational Coalition for Health, Country {n}<br>" for n in range(6, 9))
+    notes = "<p>Notes:<br>1. A footnote about patents.<br>2. Another footnote.<br>3. More.</p>"
+    page = (f"<html><body>{notes}<h2>Signatories</h2>Global<p>{global_}<p>Regional"
+            f"<p>{regional}<p>National<p>{national}</body></html>").encode()
+    signers = HTML.parse(page, "https://example.org/letter", {}).signers
+    assert len(signers) == 8
+    assert signers[0].name == "Global Network A"
+    assert (signers[-1].name, signers[-1].affiliation) == (
+        "National Coalition for Health", "Country 8")

@@ -67,6 +67,7 @@ _FOREIGN_HINT_WORDS = (b"firma", b"unterz", b"unterschr", b"podpis", b"ondertek"
 _FOREIGN_HINT_SPAN = 64 * 1024
 _MAX_HINTS_PER_WORD = 40
 _HINT_WINDOW = 300
+_LINE_NUMBER = re.compile(r"(\d{1,5})[.)]\s")
 _DONATION = re.compile(rb"(?i)\bdonat(?:ions?|ing)\b|\bdonors?\b")
 _SIGNING = re.compile(rb"(?i)\bsign|signat|undersign|endors|pledg|petition|open letter|sincerely")
 _SIGNER_HEADER = re.compile(r"\b(?:supporters?|signers?|signator(?:y|ies)|signatures|"
@@ -329,14 +330,58 @@ def find_line_block(root: etree._Element) -> _LineBlock | None:
         parent = br.getparent()
         parents[parent] = parents.get(parent, 0) + 1
     best: _LineBlock | None = None
+    numbered: list[tuple[etree._Element, list[str], tuple[int, int]]] = []
     for block, breaks in parents.items():
+        if breaks < 1:
+            continue
+        lines = _br_lines(block)
+        if (span := _numbering(lines)) is not None:
+            numbered.append((block, lines, span))
         if breaks < _MIN_LINE_RUN - 1:
             continue
-        run = _signer_span(_br_lines(block))
-        score = len(run) * 0.8 * (0.2 if _under(block, _SIDE_TAGS) else 1.0)
+        run = _signer_span(lines)
+        score = len(run) * 0.8 * _side_weight(block)
         if len(run) >= _MIN_LINE_RUN and (best is None or score > best.score):
             best = _LineBlock(block, run, score)
+    chain = _longest_numbered_chain(numbered)
+    if chain is not None and (best is None or chain.score > best.score):
+        return chain
     return best
+
+
+def _side_weight(block: etree._Element) -> float:
+    return 0.2 if _under(block, _SIDE_TAGS) else 1.0
+
+
+def _numbering(lines: list[str]) -> tuple[int, int] | None:
+    """(first, last) when every line opens with its number ("12. Name"), counting up by one."""
+    numbers = [int(match.group(1)) if (match := _LINE_NUMBER.match(line)) else None
+               for line in lines]
+    if len(numbers) < 2 or None in numbers:
+        return None
+    if any(b != a + 1 for a, b in zip(numbers, numbers[1:], strict=False)):
+        return None
+    return numbers[0], numbers[-1]
+
+
+def _longest_numbered_chain(
+    numbered: list[tuple[etree._Element, list[str], tuple[int, int]]],
+) -> _LineBlock | None:
+    """Numbered blocks whose numbering runs on from one to the next ("Global" 1-12,
+    "Regional" 13-21, ...) are one list; the longest such chain, from 1, or None."""
+    chains: list[tuple[etree._Element, list[str], int]] = []
+    for block, lines, (first, last) in numbered:
+        if chains and first == chains[-1][2] + 1:
+            head, held, _ = chains[-1]
+            chains[-1] = (head, held + lines, last)
+        elif first == 1:
+            chains.append((block, list(lines), last))
+    if not chains:
+        return None
+    head, lines, _ = max(chains, key=lambda chain: len(chain[1]))
+    if len(lines) < _MIN_LINE_RUN:
+        return None
+    return _LineBlock(head, lines, len(lines) * _side_weight(head))
 
 
 def _signer_span(lines: list[str]) -> list[str]:
@@ -355,14 +400,15 @@ def _signer_span(lines: list[str]) -> list[str]:
 
 
 def _br_lines(block: etree._Element) -> list[str]:
+    """The block's text split at its <br>s; a newline in the source is a space, as rendered."""
     parts = [block.text or ""]
     for child in block:
         if child.tag == "br":
-            parts.append("\n")
+            parts.append("\0")
         elif isinstance(child.tag, str) and child.tag not in ("script", "style"):
             parts.append(_TEXT(child, method="text", encoding=str, with_tail=False))
         parts.append(child.tail or "")
-    lines = (collapse_ws(line) for line in "".join(parts).split("\n"))
+    lines = (collapse_ws(line) for line in "".join(parts).split("\0"))
     return [line for line in lines if line]
 
 
