@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from enrich.names import middle_initials, person_key
 from models.base import utcnow
 from models.bulk import chunks, insert_tuples, new_ids
 from models.letters import Archive, Letter, PollLog, Snapshot
@@ -211,6 +212,14 @@ def _insert_signatures(session: Session, letter_id: int, rows: Sequence[SignerRo
     return list(ids), person_ids
 
 
+PERSON_COLUMNS = ("id", "name_key", "display_name", "match_key", "middle_initials")
+
+
+def match_keys(name: str) -> tuple[str | None, str]:
+    """(``person_key``, ``middle_initials``) of a person's name, as models/overlap.py joins."""
+    return person_key(name)[:300] or None, middle_initials(name)[:40]
+
+
 def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
     """Person id per name key: an existing (unmerged) person, or a new one."""
     display: dict[str, str] = {}
@@ -220,8 +229,8 @@ def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
     missing = [key for key in display if key not in found]
     if missing:
         ids = new_ids(session, Person.__table__, len(missing))
-        insert_tuples(session, Person.__table__, ("id", "name_key", "display_name"),
-                      [(person_id, key, display[key][:500])
+        insert_tuples(session, Person.__table__, PERSON_COLUMNS,
+                      [(person_id, key, display[key][:500], *match_keys(display[key]))
                        for person_id, key in zip(ids, missing, strict=True)],
                       {"created_at": utcnow()})
         found.update(zip(missing, ids, strict=True))

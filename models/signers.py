@@ -37,7 +37,14 @@ class Person(Base):
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
 
+    # enrich.names.person_key and middle_initials of the first name seen (models/overlap.py);
+    # NULL for a person an editor split off, which no key joins again.
+    match_key: Mapped[str | None] = mapped_column(String(300))
+    middle_initials: Mapped[str | None] = mapped_column(String(40))
+
     signatures: Mapped[list[Signature]] = relationship(back_populates="person")
+
+    __table_args__ = (Index("ix_person_match_key", "match_key", "middle_initials", "id"),)
 
 
 class Signature(Base):
