@@ -18,8 +18,9 @@ Middle initials are kept: "Frank J. Figliuzzi" and "Frank Figliuzzi" differ in t
 meet only through fuzzy matching, where an editor confirms them.
 
 ``person_key`` is the looser key that finds one person across letters printed in different
-styles (the overlap between letters, models/overlap.py); it is stored on the person beside
-``name_key`` and never replaces it. On top of ``name_key`` it:
+styles; it is stored on the person beside ``name_key`` and never replaces it: a signer whose
+``name_key`` no person has joins the person of its ``person_key`` when their middle initials
+agree (models.history.link_persons). On top of ``name_key`` it:
 
 6. reads a "Last, First" name the other way round ("DOE, Jane" -> "jane doe"), when the
    part before the one comma is a surname and every word after it is capitalised;
@@ -113,14 +114,22 @@ def name_key(name: str) -> str:
 
 def person_key(name: str) -> str:
     """The key that joins one person across letters (rules 6 and 7 of the module doc)."""
-    words = name_key(uninverted(clean_display_name(name))).split()
-    return " ".join(_without_middle_initials(words))
+    return match_keys(name)[0]
 
 
 def middle_initials(name: str) -> str:
     """The middle initials ``person_key`` drops, in order ("Jane Q. R. Doe" -> "qr")."""
+    return match_keys(name)[1]
+
+
+def match_keys(name: str) -> tuple[str, str]:
+    """(``person_key``, ``middle_initials``) of a name, in one pass."""
     words = name_key(uninverted(clean_display_name(name))).split()
-    return "".join(w for w in words[1:-1] if len(w) == 1)
+    if len(words) < 3:
+        return " ".join(words), ""
+    middle = words[1:-1]
+    initials = "".join(w for w in middle if len(w) == 1)
+    return " ".join([words[0], *(w for w in middle if len(w) > 1), words[-1]]), initials
 
 
 def uninverted(name: str) -> str:
@@ -143,12 +152,6 @@ def _surname(words: list[str]) -> bool:
 
 def _suffix(word: str) -> bool:
     return _DELETED.sub("", word).casefold() in SUFFIXES
-
-
-def _without_middle_initials(words: list[str]) -> list[str]:
-    if len(words) < 3:
-        return words
-    return [words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1]]
 
 
 def clean_display_name(name: str) -> str:

@@ -80,6 +80,10 @@ class Signature(Base):
         UniqueConstraint("letter_id", "name_key", "occurrence"),
         Index("ix_signature_letter_position", "letter_id", "position"),
         Index("ix_signature_letter_first_seen", "letter_id", "first_seen_at"),
+        # The overlap between letters (models/overlap.py): a letter's people on its list,
+        # then each person's other letters, both read from the index alone.
+        Index("ix_signature_letter_removed_person", "letter_id", "removed_at", "person_id"),
+        Index("ix_signature_person_letter", "person_id", "letter_id", "removed_at"),
     )
 
 

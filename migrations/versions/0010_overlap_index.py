@@ -1,4 +1,5 @@
-"""person.match_key and middle_initials: one person across letters printed in different styles
+"""person.match_key and middle_initials (one person across letters printed in different styles);
+signature indexes for the overlap between letters
 
 Revision ID: 0010_overlap_index
 Revises: 0006
@@ -25,6 +26,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('middle_initials', sa.String(length=40), nullable=True))
         batch_op.create_index('ix_person_match_key', ['match_key', 'middle_initials', 'id'])
     _key_people(op.get_bind())
+    op.create_index('ix_signature_letter_removed_person', 'signature',
+                    ['letter_id', 'removed_at', 'person_id'])
+    op.create_index('ix_signature_person_letter', 'signature',
+                    ['person_id', 'letter_id', 'removed_at'])
 
 
 def _key_people(connection: sa.Connection) -> None:
@@ -41,6 +46,8 @@ def _key_people(connection: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_signature_person_letter', table_name='signature')
+    op.drop_index('ix_signature_letter_removed_person', table_name='signature')
     with op.batch_alter_table('person') as batch_op:
         batch_op.drop_index('ix_person_match_key')
         batch_op.drop_column('middle_initials')

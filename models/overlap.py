@@ -1,0 +1,255 @@
+"""Overlap between letters: who signed both, counted per person in SQL (issue 18).
+
+A signer counts as its person. Persons already carry every rule: the tracker links a new
+signer to a person by name key, else by match key ("DOE, Jane", "Jane Q. Doe": see
+``models.history.link_persons``) when the middle initials agree; an editor's merge moves the
+signatures to the person kept, and a split gives the chosen ones a person of their own (with
+no match key, so no key joins it again). People of one match key whose initials disagree
+("Jane Q. Doe", "Jane R. Doe") stay apart: *candidates* for an editor, never counted
+together. A letter's count is its people on the list (now, or as of a time), so one person
+printed twice on a letter counts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, case, distinct, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from models.letters import Letter
+from models.reads import Page, SignerQuery, matching_signers
+from models.signers import Person, Signature
+
+MAX_LETTERS = 20
+REGION_LETTERS = 8  # exclusive regions (UpSet rows) for at most this many letters
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two letters: how many people each has on its list and how many are on both."""
+
+    a: int
+    b: int
+    a_count: int
+    b_count: int
+    shared: int
+
+    @property
+    def only_a(self) -> int:
+        return self.a_count - self.shared
+
+    @property
+    def only_b(self) -> int:
+        return self.b_count - self.shared
+
+    def share_of(self, letter_id: int) -> float | None:
+        """``shared`` as a fraction of one of the two letters' counts (None if empty)."""
+        total = self.a_count if letter_id == self.a else self.b_count
+        return self.shared / total if total else None
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The letters asked for, in order, with every pair and (for few letters) the regions."""
+
+    letters: list[Letter]
+    totals: dict[int, int]
+    shared: dict[tuple[int, int], int]
+    regions: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+
+    def pair(self, a: int, b: int) -> Pair:
+        shared = self.shared.get((min(a, b), max(a, b)), 0)
+        return Pair(a, b, self.totals.get(a, 0), self.totals.get(b, 0), shared)
+
+    def pairs(self) -> Iterator[Pair]:
+        """Each unordered pair once, in the order the letters were asked for."""
+        for n, first in enumerate(self.letters):
+            for second in self.letters[n + 1:]:
+                yield self.pair(first.id, second.id)
+
+
+@dataclass(frozen=True)
+class SharedPerson:
+    """A person on several letters, with its signatures on each letter."""
+
+    person: Person
+    signatures: dict[int, list[Signature]]
+
+
+# ---------------------------------------------------------------- who is on a list
+
+def signed(letter_ids: Sequence[int], as_of: datetime | None) -> Any:
+    """(letter_id, person_id, id) of the signatures on the letters' lists at ``as_of``."""
+    columns = [Signature.letter_id, Signature.person_id, Signature.id]
+    if as_of is None:
+        return select(*columns).where(Signature.letter_id.in_(letter_ids),
+                                      Signature.removed_at.is_(None),
+                                      Signature.person_id.is_not(None)).subquery("signed")
+    query = SignerQuery(as_of=as_of, include_removed=False)
+    return union_all(*(matching_signers(letter_id, query, columns)
+                       .where(Signature.person_id.is_not(None))
+                       for letter_id in letter_ids)).subquery("signed")
+
+
+# ---------------------------------------------------------------- counts
+
+def overlap(session: Session, letters: Sequence[Letter], as_of: datetime | None = None
+            ) -> Overlap:
+    """Every pair of ``letters`` and, for three to REGION_LETTERS, the exclusive regions."""
+    ids = [letter.id for letter in letters]
+    if not ids:
+        return Overlap([], {}, {})
+    rows = signed(ids, as_of)
+    totals = {letter_id: count for letter_id, count in session.execute(
+        select(rows.c.letter_id, func.count(distinct(rows.c.person_id)))
+        .group_by(rows.c.letter_id))}
+    regions = _regions(session, rows, ids) if 3 <= len(ids) <= REGION_LETTERS else []
+    return Overlap(list(letters), totals, _shared(session, ids, as_of), regions)
+
+
+def _shared(session: Session, ids: Sequence[int], as_of: datetime | None
+            ) -> dict[tuple[int, int], int]:
+    """(a, b) with a < b -> people on both lists.
+
+    Now: each signature of the letters probes its person's other signatures, both sides
+    read from an index alone (ix_signature_letter_removed_person, ix_signature_person_letter);
+    as of a time, the lists rebuilt from events are joined instead."""
+    if as_of is None:
+        a, b = Signature, aliased(Signature)
+        on_list = [a.letter_id.in_(ids), a.removed_at.is_(None), b.letter_id.in_(ids),
+                   b.removed_at.is_(None)]
+        stmt = (select(a.letter_id, b.letter_id, func.count(distinct(a.person_id)))
+                .join(b, and_(b.person_id == a.person_id, b.letter_id > a.letter_id))
+                .where(*on_list).group_by(a.letter_id, b.letter_id))
+    else:
+        found = signed(ids, as_of)
+        other = signed(ids, as_of).alias("other")
+        stmt = (select(found.c.letter_id, other.c.letter_id,
+                       func.count(distinct(found.c.person_id)))
+                .join(other, and_(other.c.person_id == found.c.person_id,
+                                  other.c.letter_id > found.c.letter_id))
+                .group_by(found.c.letter_id, other.c.letter_id))
+    return {(first, second): count for first, second, count in session.execute(stmt)}
+
+
+def _regions(session: Session, rows: Any, ids: list[int]) -> list[tuple[tuple[int, ...], int]]:
+    """(letters, people on exactly those letters), largest first."""
+    on = select(rows.c.letter_id, rows.c.person_id).distinct().subquery()
+    bit = case(*((on.c.letter_id == letter_id, 1 << n) for n, letter_id in enumerate(ids)),
+               else_=0)
+    masks = select(func.sum(bit).label("mask")).group_by(on.c.person_id).subquery()
+    stmt = select(masks.c.mask, func.count()).group_by(masks.c.mask)
+    found = [(tuple(lid for n, lid in enumerate(ids) if mask >> n & 1), count)
+             for mask, count in session.execute(stmt)]
+    return sorted(found, key=lambda row: (-row[1], len(row[0])))
+
+
+# ---------------------------------------------------------------- who
+
+def _on_several(rows: Any, least: int) -> Select[Any]:
+    """The people on at least ``least`` of the letters of ``rows`` (``signed``)."""
+    return (select(rows.c.person_id.label("person_id")).group_by(rows.c.person_id)
+            .having(func.count(distinct(rows.c.letter_id)) >= least))
+
+
+def shared_people(session: Session, a: int, b: int, as_of: datetime | None, page: int,
+                  per_page: int) -> Page:
+    """One page of the people on both letters, by name, each with its signatures."""
+    both = _on_several(signed([a, b], as_of), 2).subquery("both")
+    total = session.scalar(select(func.count()).select_from(both)) or 0
+    people = list(session.scalars(
+        select(Person).join(both, both.c.person_id == Person.id)
+        .order_by(Person.display_name, Person.id).offset((page - 1) * per_page).limit(per_page)))
+    signatures = _signatures_of(session, [a, b], as_of, [p.id for p in people])
+    return Page([SharedPerson(p, signatures.get(p.id, {})) for p in people], page, per_page,
+                total)
+
+
+def _signatures_of(session: Session, letter_ids: Sequence[int], as_of: datetime | None,
+                   person_ids: list[int]) -> dict[int, dict[int, list[Signature]]]:
+    """person id -> letter id -> its signatures on that letter's list, in list order."""
+    if not person_ids:
+        return {}
+    rows = signed(letter_ids, as_of)
+    stmt = (select(Signature).join(rows, rows.c.id == Signature.id)
+            .where(Signature.person_id.in_(person_ids)).order_by(Signature.position))
+    out: dict[int, dict[int, list[Signature]]] = {}
+    for signature in session.scalars(stmt):
+        person = out.setdefault(signature.person_id or 0, {})
+        person.setdefault(signature.letter_id, []).append(signature)
+    return out
+
+
+def shared_rows(session: Session, letter_ids: Sequence[int], as_of: datetime | None
+                ) -> Iterator[tuple[int, str, dict[int, datetime]]]:
+    """(person id, name, letter id -> first seen) of each person on two or more of the
+    letters, by name: the rows of shared.csv."""
+    rows = signed(letter_ids, as_of)
+    several = _on_several(signed(letter_ids, as_of), 2).subquery("several")
+    stmt = (select(Person.id, Person.display_name, Signature.letter_id,
+                   func.min(Signature.first_seen_at))
+            .select_from(rows).join(Signature, Signature.id == rows.c.id)
+            .join(several, several.c.person_id == rows.c.person_id)
+            .join(Person, Person.id == rows.c.person_id)
+            .group_by(Person.id, Person.display_name, Signature.letter_id)
+            .order_by(Person.display_name, Person.id))
+    current: tuple[int, str, dict[int, datetime]] | None = None
+    for person_id, name, letter_id, first_seen in session.execute(stmt):
+        if current is None or current[0] != person_id:
+            if current is not None:
+                yield current
+            current = (person_id, name, {})
+        current[2][letter_id] = first_seen
+    if current is not None:
+        yield current
+
+
+def candidates(session: Session, letter_ids: Sequence[int], limit: int = 50
+               ) -> list[list[Person]]:
+    """People on these letters' lists who share a match key with another person whose
+    middle initials differ: not counted together unless an editor merges them. One list
+    per key, oldest person first."""
+    rows = signed(letter_ids, None)
+    mine = select(Person.match_key).join(rows, rows.c.person_id == Person.id)
+    keys = (select(Person.match_key).where(Person.match_key.in_(mine),
+                                           Person.merged_into_id.is_(None))
+            .group_by(Person.match_key).having(func.count() > 1)
+            .order_by(Person.match_key).limit(limit).subquery())
+    people = session.scalars(select(Person).join(keys, keys.c.match_key == Person.match_key)
+                             .where(Person.merged_into_id.is_(None))
+                             .order_by(Person.match_key, Person.id))
+    out: dict[str, list[Person]] = {}
+    for person in people:
+        out.setdefault(person.match_key or "", []).append(person)
+    return list(out.values())
+
+
+# ---------------------------------------------------------------- one person, one letter
+
+def person_letters(session: Session, person_id: int) -> list[tuple[Signature, Letter]]:
+    """Every signature of the person, and of people merged into it, with its letter, oldest
+    first (deleted letters left out)."""
+    merged = select(Person.id).where(Person.merged_into_id == person_id)
+    stmt = (select(Signature, Letter).join(Letter, Letter.id == Signature.letter_id)
+            .where(or_(Signature.person_id == person_id, Signature.person_id.in_(merged)),
+                   Letter.deleted_at.is_(None))
+            .order_by(Signature.first_seen_at, Signature.id))
+    return [(signature, letter) for signature, letter in session.execute(stmt)]
+
+
+def common_letters(session: Session, letter_id: int, limit: int = 5
+                   ) -> list[tuple[Letter, int]]:
+    """The letters with the most people now on ``letter_id``'s list, and how many."""
+    a, b = Signature, aliased(Signature)
+    count = func.count(distinct(a.person_id))
+    stmt = (select(Letter, count).join(b, b.letter_id == Letter.id)
+            .join(a, and_(a.person_id == b.person_id, a.letter_id == letter_id,
+                          a.removed_at.is_(None)))
+            .where(b.letter_id != letter_id, b.removed_at.is_(None),
+                   Letter.deleted_at.is_(None))
+            .group_by(Letter.id).order_by(count.desc(), Letter.id).limit(limit))
+    return [(letter, shared) for letter, shared in session.execute(stmt)]
