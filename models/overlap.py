@@ -242,14 +242,16 @@ def person_letters(session: Session, person_id: int) -> list[tuple[Signature, Le
 
 
 def common_letters(session: Session, letter_id: int, limit: int = 5
-                   ) -> list[tuple[Letter, int]]:
-    """The letters with the most people now on ``letter_id``'s list, and how many."""
+                   ) -> tuple[tuple[str, str, int], ...]:
+    """(slug, title, people in common) of the letters with the most people now on
+    ``letter_id``'s list, most first."""
     a, b = Signature, aliased(Signature)
     count = func.count(distinct(a.person_id))
-    stmt = (select(Letter, count).join(b, b.letter_id == Letter.id)
+    stmt = (select(Letter.slug, Letter.title, count).join(b, b.letter_id == Letter.id)
             .join(a, and_(a.person_id == b.person_id, a.letter_id == letter_id,
                           a.removed_at.is_(None)))
             .where(b.letter_id != letter_id, b.removed_at.is_(None),
                    Letter.deleted_at.is_(None))
-            .group_by(Letter.id).order_by(count.desc(), Letter.id).limit(limit))
-    return [(letter, shared) for letter, shared in session.execute(stmt)]
+            .group_by(Letter.id, Letter.slug, Letter.title)
+            .order_by(count.desc(), Letter.id).limit(limit))
+    return tuple((slug, title, shared) for slug, title, shared in session.execute(stmt))

@@ -11,10 +11,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the template helpers."""
-    from web import admin, api, auth, exports, filters, health, pages, security
+    from web import admin, api, auth, exports, filters, health, overlap, pages, security
 
     security.init_app(app)
     auth.init_app(app)
     filters.init_app(app)
-    for module in (pages, api, exports, health, admin):
+    for module in (pages, api, exports, overlap, health, admin):
         module.init_app(app)
