@@ -122,11 +122,14 @@ def middle_initials(name: str) -> str:
     return match_keys(name)[1]
 
 
-def match_keys(name: str) -> tuple[str, str]:
-    """(``person_key``, ``middle_initials``) of a name, in one pass."""
-    words = name_key(uninverted(clean_display_name(name))).split()
-    if len(words) < 3:
-        return " ".join(words), ""
+def match_keys(name: str, key: str | None = None) -> tuple[str, str]:
+    """(``person_key``, ``middle_initials``) of a name, in one pass; ``key``, the name's
+    ``name_key`` when the caller has it, spares keying again a name with no comma."""
+    if key is None or "," in name:
+        key = name_key(uninverted(clean_display_name(name)))
+    if key.count(" ") < 2:  # keys are words joined by one space: two words, no middle
+        return key, ""
+    words = key.split()
     middle = words[1:-1]
     initials = "".join(w for w in middle if len(w) == 1)
     return " ".join([words[0], *(w for w in middle if len(w) > 1), words[-1]]), initials

@@ -215,10 +215,13 @@ def _insert_signatures(session: Session, letter_id: int, rows: Sequence[SignerRo
 PERSON_COLUMNS = ("id", "name_key", "display_name", "match_key", "middle_initials")
 
 
-def match_keys(name: str) -> tuple[str | None, str]:
-    """(``person_key``, ``middle_initials``) of a person's name, cut to their columns."""
-    key, initials = names.match_keys(name)
-    return key[:300] or None, initials[:40]
+def match_keys(name: str, key: str | None = None) -> tuple[str | None, str]:
+    """(``person_key``, ``middle_initials``) of a person's name (its ``name_key`` if known),
+    cut to their columns; none for a name keyed by its raw line's hash."""
+    if key is not None and key.startswith("#"):
+        return None, ""
+    person, initials = names.match_keys(name, key)
+    return person[:300] or None, initials[:40]
 
 
 def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
@@ -229,8 +232,8 @@ def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
         display.setdefault(row.name_key, row.name)
     found = _existing_persons(session, list(display))
     missing = [key for key in display if key not in found]
-    keyed = {key: match_keys(display[key]) for key in missing}
-    if missing and found:  # no person at all: nothing to match by key either
+    keyed = {key: match_keys(display[key], key) for key in missing}
+    if missing and (found or session.scalar(select(Person.id).limit(1))):
         found.update(_persons_by_match_key(session, keyed))
         missing = [key for key in missing if key not in found]
     if missing:

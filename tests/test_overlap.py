@@ -167,3 +167,19 @@ def test_overlap_letter_page_links_letters_in_common(client, three) -> None:
     assert "Letters with the most signers in common" in html
     assert html.index(">L2020</a>: 3") < html.index(">L2024</a>: 1")
     assert "/overlap?letters=l2016,l2020&amp;pair=l2016,l2020#shared" in html
+
+
+def test_overlap_link_persons_adopts_initials_so_later_disagreement_shows(app: Flask) -> None:
+    make_letter(app, "first", ["Jane Doe"])
+    make_letter(app, "second", ["Jane Q. Doe"])
+    make_letter(app, "third", ["Jane R. Doe", "Doe, Jane Q."])
+    jane = person_of(app, "first", "Jane Doe")
+    assert person_of(app, "second", "Jane Q. Doe") == jane
+    assert person_of(app, "third", "Doe, Jane Q.") == jane
+    assert person_of(app, "third", "Jane R. Doe") != jane
+
+
+def test_overlap_link_persons_by_key_when_no_name_key_matches(app: Flask) -> None:
+    make_letter(app, "first", ["Jane Q. Doe"])
+    make_letter(app, "second", ["DOE, Jane"])  # no person has the name key "doe jane"
+    assert person_of(app, "second", "DOE, Jane") == person_of(app, "first", "Jane Q. Doe")
