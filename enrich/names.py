@@ -14,8 +14,9 @@ rules are part of the data format (``NAME_KEY_VERSION``; bump it and re-key when
    (jr, sr, ii, iii, iv, esq, phd, jd, md, ret, ...), keeping at least one word;
 5. collapse whitespace.
 
-Middle initials are kept: "Frank J. Figliuzzi" and "Frank Figliuzzi" differ in the key and
-meet only through fuzzy matching, where an editor confirms them.
+Middle initials are kept: "Frank J. Figliuzzi" and "Frank Figliuzzi" differ in this key (a
+roster entry meets the other only through fuzzy matching, where an editor confirms it); the
+``person_key`` below drops them.
 
 ``person_key`` is the looser key that finds one person across letters printed in different
 styles; it is stored on the person beside ``name_key`` and never replaces it: a signer whose

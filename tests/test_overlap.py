@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from models import editing
+from models import Roster, RosterEntry, RosterMatch, editing
 from models.db import session_factory
 from tests.overlaps import AT, make_letter, person_of, post_list, signature_of
 
@@ -183,3 +183,43 @@ def test_overlap_link_persons_by_key_when_no_name_key_matches(app: Flask) -> Non
     make_letter(app, "first", ["Jane Q. Doe"])
     make_letter(app, "second", ["DOE, Jane"])  # no person has the name key "doe jane"
     assert person_of(app, "second", "DOE, Jane") == person_of(app, "first", "Jane Q. Doe")
+
+
+def _roster_link(app: Flask, statuses: tuple[str, str], *people: int) -> None:
+    with session_factory(app)() as session, session.begin():
+        roster = Roster(name="analysts", imported_at=AT, columns=["name"])
+        roster.entries = [RosterEntry(line_no=2, name="Elie Honig", name_key="elie honig",
+                                      attributes={})]
+        session.add(roster)
+        session.flush()
+        session.add_all([RosterMatch(roster_entry_id=roster.entries[0].id, person_id=person,
+                                     score=90.0, status=status)
+                         for person, status in zip(people, statuses, strict=True)])
+
+
+@pytest.mark.parametrize(("second", "shared"), [("confirmed", 1), ("pending", 0)])
+def test_overlap_roster_links_join_people_pending_never(app: Flask, client, second: str,
+                                                        shared: int) -> None:
+    make_letter(app, "a", ["Elie Honig; former AUSA", "Only A"])
+    make_letter(app, "b", ["E. Honig; CNN", "Only B"])
+    first, other = person_of(app, "a", "Elie Honig"), person_of(app, "b", "E. Honig")
+    assert first != other
+    _roster_link(app, ("auto", second), first, other)
+    pair = _pair(client, "a,b")
+    assert (pair["signers_a"], pair["signers_b"], pair["shared"]) == (2, 2, shared)
+    body = client.get("/api/v1/overlap/shared?letters=a,b").get_json()
+    assert [p["name"] for p in body["data"]] == ["Elie Honig"] * shared
+    html = client.get(f"/people/{other}").get_data(as_text=True)
+    assert ("/letters/a" in html) is bool(shared)
+
+
+def test_overlap_roster_linked_people_on_one_letter_count_once(app: Flask, client) -> None:
+    make_letter(app, "a", ["Elie Honig", "E. Honig", "Someone"])
+    make_letter(app, "b", ["E. Honig"])
+    make_letter(app, "c", ["Someone"])
+    _roster_link(app, ("auto", "confirmed"), person_of(app, "a", "Elie Honig"),
+                 person_of(app, "a", "E. Honig"))
+    body = client.get("/api/v1/overlap?letters=a,b,c").get_json()["data"]
+    assert [letter["signers"] for letter in body["letters"]] == [2, 1, 1]
+    regions = {tuple(r["letters"]): r["signers"] for r in body["regions"]}
+    assert regions == {("a", "b"): 1, ("a", "c"): 1}
