@@ -8,6 +8,8 @@ SQLite database: two letters of N signers each sharing half of them, and M lette
 signers drawn from one pool of people (so every pair shares some). One person in fifty is
 printed "Last, First" on one letter and "First Last" on another (two person rows joined by
 their match key), and one key in a hundred has two people whose middle initials disagree.
+``--links`` roster entries each match (auto and confirmed) one person only on the first big
+letter and one only on the second: people joined by roster links, counted as one.
 
 Times, best of ``--repeat`` (the machine is shared; the range is shown):
 
@@ -105,6 +107,22 @@ def _disagree(session: Any, signers: int) -> None:
     session.execute(update(Person).where(picked).values(middle_initials="q"))
 
 
+def link_people(session: Any, signers: int, links: int) -> None:
+    """Roster entries matching person n (first letter only) and N + n (second only)."""
+    from models.rosters import Roster, RosterEntry, RosterMatch
+
+    roster = Roster(name="bench", imported_at=AT, columns=["name"])
+    roster.entries = [RosterEntry(line_no=n + 2, name=f"Linked {n}", name_key=f"linked {n}",
+                                  attributes={}) for n in range(links)]
+    session.add(roster)
+    session.flush()
+    session.add_all([RosterMatch(roster_entry_id=entry.id, person_id=person, score=90.0,
+                                 status=status)
+                     for n, entry in enumerate(roster.entries)
+                     for person, status in ((n + 1, "auto"),
+                                            (n + 1 + signers, "confirmed"))])
+
+
 def best(run: Callable[[], Any], repeat: int) -> tuple[float, float]:
     """(best, worst) wall time in ms."""
     times = []
@@ -121,6 +139,7 @@ def main() -> None:
     parser.add_argument("--matrix", type=int, default=20)
     parser.add_argument("--matrix-signers", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--links", type=int, default=500)
     args = parser.parse_args()
 
     from sqlalchemy import select, text
@@ -137,10 +156,12 @@ def main() -> None:
         start = time.perf_counter()
         with Session(engine) as session, session.begin():
             ids = generate(session, args.signers, args.matrix, args.matrix_signers)
+            link_people(session, args.signers, args.links)
         with engine.connect() as conn:
             conn.execute(text("ANALYZE"))
         print(f"generated {len(ids)} letters in {time.perf_counter() - start:.1f} s "
-              f"(2 x {args.signers:,} and {args.matrix} x {args.matrix_signers:,} signers)")
+              f"(2 x {args.signers:,} and {args.matrix} x {args.matrix_signers:,} signers, "
+              f"{args.links} roster links)")
         with Session(engine) as session:
             letters = {letter.id: letter for letter in session.scalars(select(Letter))}
             pair = [letters[ids[0]], letters[ids[1]]]
