@@ -316,9 +316,9 @@ def shared_rows(session: Session, letter_ids: Sequence[int], as_of: datetime | N
 
 def candidates(session: Session, letter_ids: Sequence[int], limit: int = 50
                ) -> list[list[Person]]:
-    """People on these letters' lists who share a match key with another person whose
-    middle initials differ: not counted together unless an editor merges them. One list
-    per key, oldest person first."""
+    """People on these letters' lists who share a match key with another person (their
+    middle initials differ, or both were stored before the key): not counted together
+    unless an editor merges them. One list per key, oldest person first."""
     rows = signed(letter_ids, None)
     mine = select(Person.match_key).join(rows, rows.c.person_id == Person.id)
     keys = (select(Person.match_key).where(Person.match_key.in_(mine),
