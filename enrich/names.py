@@ -14,8 +14,19 @@ rules are part of the data format (``NAME_KEY_VERSION``; bump it and re-key when
    (jr, sr, ii, iii, iv, esq, phd, jd, md, ret, ...), keeping at least one word;
 5. collapse whitespace.
 
-Middle initials are kept: "Frank J. Figliuzzi" and "Frank Figliuzzi" differ in the key and
-meet only through fuzzy matching, where an editor confirms them.
+Middle initials are kept: "Frank J. Figliuzzi" and "Frank Figliuzzi" differ in this key (a
+roster entry meets the other only through fuzzy matching, where an editor confirms it); the
+``person_key`` below drops them.
+
+``person_key`` is the looser key that finds one person across letters printed in different
+styles; it is stored on the person beside ``name_key`` and never replaces it: a signer whose
+``name_key`` no person has joins the person of its ``person_key`` when their middle initials
+agree (models.history.link_persons). On top of ``name_key`` it:
+
+6. reads a "Last, First" name the other way round ("DOE, Jane" -> "jane doe"), when the
+   part before the one comma is a surname and every word after it is capitalised;
+7. drops middle initials ("Jane Q. Doe" -> "jane doe"); ``middle_initials`` keeps them, so
+   that two people whose initials disagree ("Jane Q. Doe", "Jane R. Doe") are never joined.
 """
 
 from __future__ import annotations
@@ -51,6 +62,9 @@ _TRAILING_JUNK = re.compile(r"[\s,;:\-–—*•·]+$")
 # First and last characters those two can match (after whitespace is collapsed), digits aside.
 _JUNK_STARTS = frozenset("-*•·–—#>")
 _JUNK_ENDS = frozenset(",;:-–—*•·")
+
+
+_PARTICLES = frozenset("de del della der di da du la le van von st ter ten dos das".split())
 
 
 @dataclass(frozen=True)
@@ -97,6 +111,51 @@ def name_key(name: str) -> str:
     if not "".join(words).isalnum():  # str.isalnum is exactly \w without "_"
         words = _NOT_WORD.sub(" ", text).split()
     return " ".join(_trim_titles(words))
+
+
+def person_key(name: str) -> str:
+    """The key that joins one person across letters (rules 6 and 7 of the module doc)."""
+    return match_keys(name)[0]
+
+
+def middle_initials(name: str) -> str:
+    """The middle initials ``person_key`` drops, in order ("Jane Q. R. Doe" -> "qr")."""
+    return match_keys(name)[1]
+
+
+def match_keys(name: str, key: str | None = None) -> tuple[str, str]:
+    """(``person_key``, ``middle_initials``) of a name, in one pass; ``key``, the name's
+    ``name_key`` when the caller has it, spares keying again a name with no comma."""
+    if key is None or "," in name:
+        key = name_key(uninverted(clean_display_name(name)))
+    if key.count(" ") < 2:  # keys are words joined by one space: two words, no middle
+        return key, ""
+    words = key.split()
+    middle = words[1:-1]
+    initials = "".join(w for w in middle if len(w) == 1)
+    return " ".join([words[0], *(w for w in middle if len(w) > 1), words[-1]]), initials
+
+
+def uninverted(name: str) -> str:
+    """ "DOE, Jane Q." as "Jane Q. DOE"; any other name as it is."""
+    if name.count(",") != 1:
+        return name
+    last, first = (part.split() for part in name.split(","))
+    if not _surname(last) or not 1 <= len(first) <= 3:
+        return name
+    if not all(w[:1].isupper() for w in first) or all(_suffix(w) for w in first):
+        return name
+    return " ".join([*first, *last])
+
+
+def _surname(words: list[str]) -> bool:
+    """One word, or particles then one word ("de la Cruz")."""
+    return bool(words) and len(words) <= 3 and all(
+        w.casefold() in _PARTICLES for w in words[:-1])
+
+
+def _suffix(word: str) -> bool:
+    return _DELETED.sub("", word).casefold() in SUFFIXES
 
 
 def clean_display_name(name: str) -> str:

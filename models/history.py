@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from enrich import names
 from models.base import utcnow
 from models.bulk import chunks, insert_tuples, new_ids
 from models.letters import Archive, Letter, PollLog, Snapshot
@@ -211,21 +212,65 @@ def _insert_signatures(session: Session, letter_id: int, rows: Sequence[SignerRo
     return list(ids), person_ids
 
 
+PERSON_COLUMNS = ("id", "name_key", "display_name", "match_key", "middle_initials")
+
+
+def match_keys(name: str, key: str | None = None) -> tuple[str | None, str]:
+    """(``person_key``, ``middle_initials``) of a person's name (its ``name_key`` if known),
+    cut to their columns; none for a name keyed by its raw line's hash."""
+    if key is not None and key.startswith("#"):
+        return None, ""
+    person, initials = names.match_keys(name, key)
+    return person[:300] or None, initials[:40]
+
+
 def link_persons(session: Session, rows: Iterable[SignerRow]) -> dict[str, int]:
-    """Person id per name key: an existing (unmerged) person, or a new one."""
+    """Person id per name key: an existing (unmerged) person by name key, else by match key
+    where the middle initials agree (enrich.names.person_key), else a new one."""
     display: dict[str, str] = {}
     for row in rows:
         display.setdefault(row.name_key, row.name)
     found = _existing_persons(session, list(display))
     missing = [key for key in display if key not in found]
+    keyed = {key: match_keys(display[key], key) for key in missing}
+    if missing and (found or session.scalar(select(Person.id).limit(1))):
+        found.update(_persons_by_match_key(session, keyed))
+        missing = [key for key in missing if key not in found]
     if missing:
         ids = new_ids(session, Person.__table__, len(missing))
-        insert_tuples(session, Person.__table__, ("id", "name_key", "display_name"),
-                      [(person_id, key, display[key][:500])
+        insert_tuples(session, Person.__table__, PERSON_COLUMNS,
+                      [(person_id, key, display[key][:500], *keyed[key])
                        for person_id, key in zip(ids, missing, strict=True)],
                       {"created_at": utcnow()})
         found.update(zip(missing, ids, strict=True))
     return found
+
+
+def _persons_by_match_key(session: Session, keyed: dict[str, tuple[str | None, str]]
+                          ) -> dict[str, int]:
+    """Name key -> the oldest unmerged person of its match key, where no two middle initials
+    of that key (the person's and the newcomer's) disagree; a person first seen without
+    initials takes the newcomer's, so that later disagreement shows."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    wanted = sorted({mk for mk, _ in keyed.values() if mk})
+    for chunk in chunks(wanted):
+        for mk, person_id, initials in session.execute(
+                select(Person.match_key, Person.id, Person.middle_initials)
+                .where(Person.match_key.in_(chunk), Person.merged_into_id.is_(None))
+                .order_by(Person.id)):
+            groups.setdefault(mk, []).append((person_id, initials or ""))
+    linked: dict[str, int] = {}
+    for key, (mk, initials) in keyed.items():
+        group = groups.get(mk or "")
+        if not group or len({i for _, i in group if i} | ({initials} - {""})) > 1:
+            continue
+        person_id, known = group[0]
+        linked[key] = person_id
+        if initials and not known:
+            session.execute(update(Person).where(Person.id == person_id)
+                            .values(middle_initials=initials))
+            group[0] = (person_id, initials)
+    return linked
 
 
 def _existing_persons(session: Session, keys: list[str]) -> dict[str, int]:

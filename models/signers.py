@@ -37,7 +37,14 @@ class Person(Base):
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
 
+    # enrich.names.person_key and middle_initials of the first name seen (models/overlap.py);
+    # NULL for a person an editor split off, which no key joins again.
+    match_key: Mapped[str | None] = mapped_column(String(300))
+    middle_initials: Mapped[str | None] = mapped_column(String(40))
+
     signatures: Mapped[list[Signature]] = relationship(back_populates="person")
+
+    __table_args__ = (Index("ix_person_match_key", "match_key", "middle_initials", "id"),)
 
 
 class Signature(Base):
@@ -73,6 +80,10 @@ class Signature(Base):
         UniqueConstraint("letter_id", "name_key", "occurrence"),
         Index("ix_signature_letter_position", "letter_id", "position"),
         Index("ix_signature_letter_first_seen", "letter_id", "first_seen_at"),
+        # The overlap between letters (models/overlap.py): a letter's people on its list,
+        # then each person's other letters, both read from the index alone.
+        Index("ix_signature_letter_removed_person", "letter_id", "removed_at", "person_id"),
+        Index("ix_signature_person_letter", "person_id", "letter_id", "removed_at"),
     )
 
 

@@ -11,10 +11,22 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every blueprint and the template helpers."""
-    from web import admin, alerts, api, auth, exports, filters, health, pages, security, wayback
+    from web import (
+        admin,
+        alerts,
+        api,
+        auth,
+        exports,
+        filters,
+        health,
+        overlap,
+        pages,
+        security,
+        wayback,
+    )
 
     security.init_app(app)
     auth.init_app(app)
     filters.init_app(app)
-    for module in (pages, api, exports, health, admin, alerts, wayback):
+    for module in (pages, api, exports, overlap, health, admin, alerts, wayback):
         module.init_app(app)

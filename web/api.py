@@ -314,6 +314,27 @@ def _item(schema: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "required": ["data"], "properties": {"data": schema}}
 
 
+LETTERS_PARAM = {"name": "letters", "in": "query", "required": True,
+                 "schema": {"type": "string"}, "description": "Letter slugs, comma-separated."}
+OVERLAP = {"type": "object", "required": ["letters", "pairs", "regions"], "properties": {
+    "as_of": TIME, "letters": {"type": "array"}, "regions": {"type": "array"},
+    "pairs": {"type": "array", "items": {"type": "object", "required": [
+        "a", "b", "shared", "only_a", "only_b"]}}}}
+SHARED = {"type": "object", "required": ["person_id", "name", "signatures"]}
+
+
+def overlap_paths() -> dict[str, Any]:
+    """The overlap routes (web/overlap.py)."""
+    return {
+        "/api/v1/overlap": _operation(
+            "getOverlap", "People on both of each pair of letters (two or more)",
+            [LETTERS_PARAM, AS_OF_PARAM], _item(OVERLAP)),
+        "/api/v1/overlap/shared": _operation(
+            "listShared", "The people on both of two letters, with their signatures",
+            [LETTERS_PARAM, *PAGE_PARAMS, AS_OF_PARAM], _listing(SHARED)),
+    }
+
+
 def openapi_document(server: str) -> dict[str, Any]:
     """The OpenAPI 3 description of every /api/v1 route."""
     signer_params = [SLUG_PARAM, *PAGE_PARAMS, _query("q", {"type": "string"}, "Name search."),
@@ -338,6 +359,7 @@ def openapi_document(server: str) -> dict[str, Any]:
             "getComposition", "Signers by one facet, with denominator and unknowns",
             [SLUG_PARAM, _query("facet", {"type": "string"}, "Facet key, e.g. party."),
              AS_OF_PARAM], _item(COMPOSITION)),
+        **overlap_paths(),
     }
     return {"openapi": "3.0.3",
             "info": {"title": "Signwatch API", "version": "1.0.0",

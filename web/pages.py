@@ -10,10 +10,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from models import cache, reads
+from models import cache, overlap, reads
 from models.base import utcnow
 from models.db import get_session
 from models.letters import Letter, Snapshot
+from models.signers import Person
 from scrapers.wayback import capture_stamp, stamp_time
 from web import charts
 from web.params import (
@@ -142,6 +143,8 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
         "changes": reads.recent_changes(session, letter.id, as_of),
         "signers": signers,
         "signer_count": reads.signer_count(session, letter.id, as_of, version=version),
+        "common": cache.cached(version, ("common_letters", letter.id),
+                               lambda: overlap.common_letters(session, letter.id)),
     }
 
 
@@ -179,11 +182,12 @@ def _page_url(slug: str):
 
 @bp.get("/people/<int:person_id>")
 def person_page(person_id: int):
-    found = reads.person_with_signatures(get_session(), person_id)
-    if found is None:
+    person = get_session().get(Person, person_id)
+    if person is None:
         abort(404)
-    person, signatures = found
-    return render_template("person.html", person=person, signatures=signatures)
+    signatures = overlap.person_letters(get_session(), person_id)
+    slugs = ",".join(dict.fromkeys(letter.slug for _sig, letter in signatures))
+    return render_template("person.html", person=person, signatures=signatures, slugs=slugs)
 
 
 # ---------------------------------------------------------------- embed, compare, feed, svg
