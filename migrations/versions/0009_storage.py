@@ -1,4 +1,8 @@
-"""per-letter signer-data counts (cache validity per letter)
+"""per-letter signer-data counts (cache validity per letter); smaller facet and person indexes
+
+The facet unique constraint goes: NULLs are distinct, so it never held for a row that names
+only its signature or only its person (all but a few). The owner indexes and person's
+merged-into index keep entries only for rows that have that owner (partial indexes).
 
 Revision ID: 0009_storage
 Revises: 0006
@@ -28,13 +32,36 @@ def upgrade() -> None:
     sa.Column('letter_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.PrimaryKeyConstraint('txid', 'letter_id', name=op.f('pk_letter_generation_pending'))
     )
-    # The per-letter triggers (models/generation.py).
+    with op.batch_alter_table('facet', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_facet_signature_id_person_id_key_value_source',
+                                 type_='unique')
+    _partial_indexes(partial=True)
+    # The per-letter triggers, and on SQLite those of the copied facet table
+    # (models/generation.py).
     generation.install(op.get_bind())
 
 
 def downgrade() -> None:
     bind = op.get_bind()
     generation.uninstall(bind)
+    _partial_indexes(partial=False)
+    with op.batch_alter_table('facet', schema=None) as batch_op:
+        batch_op.create_unique_constraint(
+            'uq_facet_signature_id_person_id_key_value_source',
+            ['signature_id', 'person_id', 'key', 'value', 'source'])
     op.drop_table('letter_generation_pending')
     op.drop_table('letter_generation')
     generation.install(bind)
+
+
+PARTIAL = (('ix_facet_signature_key', 'facet', ['signature_id', 'key'], 'signature_id'),
+           ('ix_facet_person_key', 'facet', ['person_id', 'key'], 'person_id'),
+           ('ix_person_merged_into_id', 'person', ['merged_into_id'], 'merged_into_id'))
+
+
+def _partial_indexes(*, partial: bool) -> None:
+    for name, table, columns, owner in PARTIAL:
+        op.drop_index(name, table_name=table)
+        where = sa.text(f'{owner} IS NOT NULL')
+        options = {'sqlite_where': where, 'postgresql_where': where} if partial else {}
+        op.create_index(name, table, columns, **options)
