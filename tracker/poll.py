@@ -8,6 +8,7 @@ become typed outcomes in the poll log and the letter's state: never a silent zer
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import random
 import threading
@@ -356,7 +357,9 @@ def signer_rows(result: ScrapeResult) -> list[history.SignerRow]:
     return rows
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key_for(name: str, raw: str) -> str:
+    # Remembered: a changed poll keys every signer of the page again, nearly all as before.
     key = name_key(name) or name_key(raw)
     return key[:300] if key else "#" + hashlib.sha256(raw.encode()).hexdigest()[:16]
 
