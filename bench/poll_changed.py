@@ -6,11 +6,11 @@ next real capture of that page (a changed round: parse, guard, diff, store, enri
 
 The pages are the last two real captures of a demo letter (tests/fixtures, default the UC
 faculty letter: 903 then 935 signers), recorded through ``Poller.record`` (what a poll
-does after its fetch) into a fresh SQLite database, one letter after
-another. Baseline in the same run: parsing the same page alone (``scrape.parse_page``), the
-floor of any poll. Prints the changed round's letters/s and CPU time a letter (the shared machine's load
-moves wall time more), and its ratio to the parse alone (CPU);
-``--profile`` writes a cProfile of the changed round.
+does after its fetch) into a fresh SQLite database, one letter after another.
+Baseline in the same run: parsing the same page alone (``scrape.parse_page``), the floor of
+any poll. Prints the changed round's letters/s and CPU time a letter (the shared machine's
+load moves wall time more), and its ratio to the parse alone (CPU); ``--profile`` writes a
+cProfile of the changed round.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""per-letter signer-data counts (cache validity per letter); smaller facet and person indexes
+"""per-letter signer-data counts (cache validity per letter); no facet unique constraint, a partial merged-into index
 
 The facet unique constraint goes: NULLs are distinct, so it never held for a row that names
-only its signature or only its person (all but a few). The owner indexes and person's
-merged-into index keep entries only for rows that have that owner (partial indexes).
+only its signature or only its person (all but a few). Person's merged-into index keeps
+entries only for merged people (a partial index).
 
 Revision ID: 0009_storage
 Revises: 0006
@@ -54,9 +54,7 @@ def downgrade() -> None:
     generation.install(bind)
 
 
-PARTIAL = (('ix_facet_signature_key', 'facet', ['signature_id', 'key'], 'signature_id'),
-           ('ix_facet_person_key', 'facet', ['person_id', 'key'], 'person_id'),
-           ('ix_person_merged_into_id', 'person', ['merged_into_id'], 'merged_into_id'))
+PARTIAL = (('ix_person_merged_into_id', 'person', ['merged_into_id'], 'merged_into_id'),)
 
 
 def _partial_indexes(*, partial: bool) -> None:
