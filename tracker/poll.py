@@ -357,11 +357,20 @@ def signer_rows(result: ScrapeResult) -> list[history.SignerRow]:
     return rows
 
 
-@functools.lru_cache(maxsize=1 << 16)
+REMEMBERED_NAME_CHARS = 200
+
+
 def _key_for(name: str, raw: str) -> str:
-    # Remembered: a changed poll keys every signer of the page again, nearly all as before.
-    key = name_key(name) or name_key(raw)
+    key = (_name_key(name) if len(name) <= REMEMBERED_NAME_CHARS else name_key(name)
+           ) or name_key(raw)
     return key[:300] if key else "#" + hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    # Remembered (short names only, so the memo stays small): a changed poll keys every
+    # signer of the page again, nearly all as before.
+    return name_key(name)
 
 
 def list_digest(rows: Sequence[history.SignerRow]) -> str:
