@@ -255,9 +255,17 @@ _FIELD_ALIASES = {
 }
 
 
-def _field(mapping: Mapping[str, str | None], kind: str) -> str | None:
-    folded = {" ".join(re.sub(r"[^\w\s]", " ", str(k)).casefold().split()): v
-              for k, v in mapping.items()}
+def _folded(mapping: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The columns under their folded names ("Dept." -> "dept")."""
+    return {_fold_column(str(k)): v for k, v in mapping.items()}
+
+
+@lru_cache(maxsize=1024)
+def _fold_column(name: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", name).casefold().split())
+
+
+def _field(folded: Mapping[str, str | None], kind: str) -> str | None:
     for alias in _FIELD_ALIASES[kind]:
         value = clean_display_name(str(folded.get(alias) or ""))
         if value:
@@ -267,6 +275,7 @@ def _field(mapping: Mapping[str, str | None], kind: str) -> str | None:
 
 def parse_fields(mapping: Mapping[str, str | None]) -> ParsedLine:
     """Read an already split row (CSV columns: Name, Title, Dept., Campus, Party...)."""
+    mapping = _folded(mapping)
     service_text = _field(mapping, "service") or ""
     service = extract_service(f"({service_text})" if service_text else "")
     return ParsedLine(

@@ -1,7 +1,8 @@
-"""The read cache: a per-process LRU of query answers, keyed by the data version.
+"""The read cache: a per-process LRU of query answers, keyed by the letter's data version.
 
 ``data_version`` changes whenever a change to the signer data commits (``models.generation``);
-answers cached under an old version are never served again.
+the answers about one letter are cached under that letter's version, which the changes to
+other letters leave alone. Answers cached under an old version are never served again.
 """
 
 from __future__ import annotations
@@ -19,16 +20,43 @@ T = TypeVar("T")
 CACHE_SIZE = 512
 
 
-def data_version(session: Session) -> Hashable | None:
-    """A token that changes whenever a change to the signer data commits; None: cannot tell.
+class DataVersion:
+    """The signer data's version as one session sees it: equal while nothing changed.
 
-    Take it before the reads it guards, so what is cached under it is at least that new.
+    ``of_letter`` gives one letter's version, read on first use and then kept, so take the
+    ``DataVersion`` before the reads it guards: what is cached under it is at least that new."""
+
+    __slots__ = ("token", "session", "letters")
+
+    def __init__(self, token: tuple[Any, ...], session: Session) -> None:
+        self.token, self.session = token, session
+        self.letters: dict[int, Hashable | None] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DataVersion) and other.token == self.token
+
+    def __hash__(self) -> int:
+        return hash(self.token)
+
+    def of_letter(self, letter_id: int) -> Hashable | None:
+        """Letter ``letter_id``'s version (``generation.letter_current``); None: cannot tell."""
+        if letter_id not in self.letters:
+            found = generation.letter_current(self.session, letter_id)
+            self.letters[letter_id] = None if found is None else ("letter-data", letter_id,
+                                                                  *found)
+        return self.letters[letter_id]
+
+
+def data_version(session: Session) -> DataVersion | None:
+    """The version of the signer data, which any committed change to it moves; None: cannot
+    tell.
+
     ``models.generation``: the database counts committed changes to signatures, their
     events, facets and people, whoever made them; a poll that finds a page unchanged, the
     poll log and snapshots do not move it, so cached compositions outlive them.
     """
     found = generation.current(session)
-    return None if found is None else ("signer-data", *found)
+    return None if found is None else DataVersion(("signer-data", *found), session)
 
 
 class LruCache:
@@ -62,7 +90,10 @@ READ_CACHE = LruCache(CACHE_SIZE)
 def cached(version: Hashable | None, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """``compute()``, remembered per process under (``version``, ``key``); no version: no cache.
 
-    Values must be immutable: every caller gets the same object."""
+    A ``DataVersion`` stands for the version of the letter ``key[1]`` (keys are (what,
+    letter id, ...)). Values must be immutable: every caller gets the same object."""
+    if isinstance(version, DataVersion):
+        version = version.of_letter(key[1])
     if version is None:
         return compute()
     found = READ_CACHE.get((version, *key))

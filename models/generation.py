@@ -21,17 +21,26 @@ PostgreSQL: a statement trigger notes the transaction once in ``data_generation_
 and a deferred trigger on that row adds one at commit, so writers of different letters
 wait on the counter's row only while committing, and counts follow commit order.
 
-The triggers are created with the tables (``Base.metadata.create_all``) and by migration
-0003. A later migration that rebuilds one of the four tables (SQLite batch mode copies the
-table) must call ``install`` again.
+Per letter too (``letter_generation``), so that a poll of one letter leaves the cached reads
+of the others alone: the same changes are counted under the letter they belong to (a facet:
+its signature's letter), and under row ``PEOPLE`` when they may show on any letter (people,
+their merges, person-level facets). SQLite's added rows are seen through the newest id of the
+letter's rows in each table (``letter_current``); row ``DELETIONS`` counts deleted rows
+anywhere, after which SQLite may hand out their ids again. PostgreSQL counts added rows too
+(statement triggers reading the changed rows).
+
+The triggers are created with the tables (``Base.metadata.create_all``) and by migrations
+0003 and 0009. A later migration that rebuilds one of the four tables (SQLite batch mode
+copies the table) must call ``install`` again.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, String, event, func, select, text
+from sqlalchemy import BigInteger, Connection, String, event, func, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -41,6 +50,7 @@ COUNTED_TABLES = (Signature, SignatureEvent, Facet, Person)
 NOT_COUNTED = {"signature": {"last_seen_at"}}
 INSERTS_NOT_COUNTED = {"person"}
 ROW_ID = 1
+PEOPLE, DELETIONS = 0, -1  # rows of letter_generation that are not letters
 
 
 class DataGeneration(Base):
@@ -61,6 +71,25 @@ class DataGenerationPending(Base):
     txid: Mapped[str] = mapped_column(String(32), primary_key=True)
 
 
+class LetterGeneration(Base):
+    """Per letter: how many changes to its signer data committed (rows ``PEOPLE`` and
+    ``DELETIONS`` are not letters)."""
+
+    __tablename__ = "letter_generation"
+
+    letter_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LetterGenerationPending(Base):
+    """PostgreSQL: (transaction, letter) pairs of changes that have not committed yet."""
+
+    __tablename__ = "letter_generation_pending"
+
+    txid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    letter_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
 def current(session: Session) -> tuple[Any, ...] | None:
     """(epoch, count, ...) as this session's transaction sees it; None if the row is missing.
 
@@ -73,6 +102,87 @@ def current(session: Session) -> tuple[Any, ...] | None:
     return None if row is None else tuple(row)
 
 
+_COUNTS = (f"(SELECT epoch FROM data_generation WHERE id = {ROW_ID}), "
+           + ", ".join(f"(SELECT n FROM letter_generation WHERE letter_id = {row})"
+                       for row in (":letter", PEOPLE, DELETIONS)))
+_PG_LETTER = text(f"SELECT {_COUNTS}")
+_NEWEST = "(SELECT max(id) FROM signature), (SELECT max(id) FROM signature_event), " \
+    "(SELECT max(id) FROM facet)"
+# The newest id of the letter's rows in each table, and of person-level facets: from the
+# letter's index on a first look, then from the rows added since ("+" and CROSS JOIN keep
+# SQLite on the id range).
+_SQLITE_LETTER = text(f"SELECT {_COUNTS}, {_NEWEST}, "
+                      "(SELECT max(id) FROM signature WHERE letter_id = :letter), "
+                      "(SELECT max(id) FROM signature_event WHERE letter_id = :letter), "
+                      "(SELECT max(f.id) FROM signature s JOIN facet f ON f.signature_id = s.id "
+                      "WHERE s.letter_id = :letter), "
+                      "(SELECT max(id) FROM facet WHERE signature_id IS NULL)")
+_SQLITE_LETTER_SINCE = text(
+    f"SELECT {_COUNTS}, {_NEWEST}, "
+    "(SELECT max(id) FROM signature WHERE id > :signature AND +letter_id = :letter), "
+    "(SELECT max(id) FROM signature_event WHERE id > :event AND +letter_id = :letter), "
+    "(SELECT max(f.id) FROM facet f CROSS JOIN signature s ON s.id = f.signature_id "
+    "WHERE f.id > :facet AND +s.letter_id = :letter), "
+    "(SELECT max(id) FROM facet WHERE id > :facet AND +signature_id IS NULL)")
+
+
+class _Seen:
+    """Per letter, what SQLite's last look found: (epoch, deletions, the newest ids of the
+    tables, the newest ids of the letter's rows). Rows added since are read by id range."""
+
+    def __init__(self) -> None:
+        self.items: dict[int, tuple[Any, Any, tuple[int, ...], tuple[int, ...]]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, letter_id: int) -> tuple[Any, Any, tuple[int, ...], tuple[int, ...]] | None:
+        with self.lock:
+            return self.items.get(letter_id)
+
+    def put(self, letter_id: int, seen: tuple[Any, Any, tuple[int, ...], tuple[int, ...]]
+            ) -> None:
+        with self.lock:
+            self.items[letter_id] = seen
+
+
+SEEN = _Seen()
+
+
+def letter_current(session: Session, letter_id: int) -> tuple[Any, ...] | None:
+    """A token of letter ``letter_id``'s signer data (its signatures, their events and
+    facets, and everything of people) as this session sees it; None if the row is missing.
+
+    Changes to other letters leave it as it was."""
+    if session.get_bind().dialect.name != "sqlite":
+        epoch, *counts = session.execute(_PG_LETTER, {"letter": letter_id}).one()
+        return None if epoch is None else (epoch, *(n or 0 for n in counts[:2]))
+    return _sqlite_letter_current(session, letter_id)
+
+
+def _sqlite_letter_current(session: Session, letter_id: int) -> tuple[Any, ...] | None:
+    seen = SEEN.get(letter_id)
+    if seen is not None:
+        since = dict(zip(("signature", "event", "facet"), seen[2], strict=True))
+        epoch, letter_n, people_n, deletions, *rest = session.execute(
+            _SQLITE_LETTER_SINCE, {"letter": letter_id, **since}).one()
+        newest, found = tuple(n or 0 for n in rest[:3]), rest[3:]
+        if (epoch, deletions) == seen[:2] and all(
+                n >= s for n, s in zip(newest, seen[2], strict=True)):
+            marks = tuple(max(m, f or 0) for m, f in zip(seen[3], found, strict=True))
+            return _seen(letter_id, epoch, letter_n, people_n, deletions, newest, marks)
+    epoch, letter_n, people_n, deletions, *rest = session.execute(
+        _SQLITE_LETTER, {"letter": letter_id}).one()
+    if epoch is None:
+        return None
+    newest, marks = tuple(n or 0 for n in rest[:3]), tuple(n or 0 for n in rest[3:])
+    return _seen(letter_id, epoch, letter_n, people_n, deletions, newest, marks)
+
+
+def _seen(letter_id: int, epoch: Any, letter_n: Any, people_n: Any, deletions: Any,
+          newest: tuple[int, ...], marks: tuple[int, ...]) -> tuple[Any, ...]:
+    SEEN.put(letter_id, (epoch, deletions, newest, marks))
+    return (epoch, letter_n or 0, people_n or 0, *marks)
+
+
 def ensure_row(connection: Connection) -> None:
     """Create the counter's row with a new epoch if it is missing (a new or emptied table)."""
     if connection.scalar(select(DataGeneration.id).where(DataGeneration.id == ROW_ID)) is None:
@@ -81,18 +191,22 @@ def ensure_row(connection: Connection) -> None:
 
 
 def install(connection: Connection) -> None:
-    """Create the counter's row and the triggers that keep it (idempotent)."""
+    """Create the counter's row and the triggers that keep it and, once its table exists,
+    the per-letter count (idempotent)."""
     ensure_row(connection)
-    statements = (_postgresql_ddl() if connection.dialect.name == "postgresql"
-                  else _sqlite_ddl())
+    postgresql = connection.dialect.name == "postgresql"
+    statements = _postgresql_ddl() if postgresql else _sqlite_ddl()
+    if inspect(connection).has_table(LetterGeneration.__tablename__):  # from migration 0009
+        statements += _postgresql_letter_ddl() if postgresql else _sqlite_letter_ddl()
     for statement in statements:
         connection.execute(text(statement))
 
 
 def uninstall(connection: Connection) -> None:
     """Drop the triggers (and PostgreSQL's functions); the tables are the caller's."""
-    for statement in (_postgresql_drops() if connection.dialect.name == "postgresql"
-                      else _sqlite_drops()):
+    for statement in (_postgresql_drops() + _postgresql_letter_drops()
+                      if connection.dialect.name == "postgresql"
+                      else _sqlite_drops() + _sqlite_letter_drops()):
         connection.execute(text(statement))
 
 
@@ -170,6 +284,124 @@ def _postgresql_trigger_drops() -> list[str]:
 def _postgresql_drops() -> list[str]:
     return [*_postgresql_trigger_drops(), "DROP FUNCTION IF EXISTS data_generation_note()",
             "DROP FUNCTION IF EXISTS data_generation_bump()"]
+
+
+# Per letter. SQLite: row triggers on changed and deleted rows, the letter of each; a row
+# of a person, or a facet of a person, counts under PEOPLE; a deleted row also under
+# DELETIONS.
+_LETTER_OF = {
+    "signature": ["SELECT {row}.letter_id, 1 WHERE true"],
+    "signature_event": ["SELECT {row}.letter_id, 1 WHERE true"],
+    "facet": ["SELECT letter_id, 1 FROM signature WHERE id = {row}.signature_id",
+              f"SELECT {PEOPLE}, 1 WHERE {{row}}.signature_id IS NULL"],
+    "person": [f"SELECT {PEOPLE}, 1 WHERE true"],
+}
+
+
+def _letter_bump(select_sql: str) -> str:
+    return (f"INSERT INTO letter_generation (letter_id, n) {select_sql} "
+            "ON CONFLICT (letter_id) DO UPDATE SET n = n + 1;")
+
+
+def _sqlite_letter_trigger(table: Any, name: str, operation: str) -> str:
+    rows = ("OLD", "NEW") if name == "update" else ("OLD",)
+    body = [_letter_bump(part.format(row=row)) for row in rows
+            for part in _LETTER_OF[table.name]]
+    if name == "delete" and table.name != "person":
+        body.append(_letter_bump(f"SELECT {DELETIONS}, 1 WHERE true"))
+    return (f"CREATE TRIGGER IF NOT EXISTS letter_generation_{table.name}_{name} "
+            f"AFTER {operation} ON {table.name} FOR EACH ROW BEGIN {' '.join(body)} END")
+
+
+def _sqlite_letter_ddl() -> list[str]:
+    return [_sqlite_letter_trigger(table, name, operation) for table in _tables()
+            for name, operation in _operations(table, inserts=False)]
+
+
+def _sqlite_letter_drops() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS letter_generation_{table.name}_{name}"
+            for table in _tables() for name in ("delete", "update")]
+
+
+# PostgreSQL: statement triggers read the changed rows (transition tables) and note each
+# (transaction, letter) once; a deferred trigger counts the pair at commit. An update of a
+# signature's last-seen time alone is counted here (transition tables take no column list):
+# it only comes with a changed poll of that letter.
+_PG_LETTERS_OF = {
+    "signature": "SELECT DISTINCT letter_id FROM {rows}",
+    "signature_event": "SELECT DISTINCT letter_id FROM {rows}",
+    "facet": (f"SELECT DISTINCT coalesce(s.letter_id, {PEOPLE}) FROM {{rows}} f "
+              "LEFT JOIN signature s ON s.id = f.signature_id"),
+    "person": f"SELECT {PEOPLE} FROM {{rows}} LIMIT 1",
+}
+_PG_TRANSITIONS = {"INSERT": ("new_rows",), "UPDATE": ("new_rows", "old_rows"),
+                   "DELETE": ("old_rows",)}
+
+
+def _pg_note_function(table: Any) -> str:
+    parts = []
+    for operation, names in _PG_TRANSITIONS.items():
+        letters_of = _PG_LETTERS_OF[table.name]
+        notes = " ".join(
+            "INSERT INTO letter_generation_pending (txid, letter_id) SELECT "
+            f"pg_current_xact_id()::text, letters.id FROM ({letters_of.format(rows=rows)}) "
+            "AS letters (id) ON CONFLICT DO NOTHING;" for rows in names)
+        parts.append(f"IF TG_OP = '{operation}' THEN {notes} END IF;")
+    parts.append("IF TG_OP = 'TRUNCATE' THEN INSERT INTO letter_generation_pending "
+                 f"(txid, letter_id) VALUES (pg_current_xact_id()::text, {PEOPLE}) "
+                 "ON CONFLICT DO NOTHING; END IF;")
+    return (f"CREATE OR REPLACE FUNCTION letter_generation_note_{table.name}() "
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + " ".join(parts)
+            + " RETURN NULL; END $$")
+
+
+LETTER_BUMP_FUNCTION = """
+CREATE OR REPLACE FUNCTION letter_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO letter_generation (letter_id, n) VALUES (NEW.letter_id, 1)
+  ON CONFLICT (letter_id) DO UPDATE SET n = letter_generation.n + 1;
+  DELETE FROM letter_generation_pending WHERE txid = NEW.txid AND letter_id = NEW.letter_id;
+  RETURN NULL;
+END $$"""
+
+
+def _pg_letter_operations(table: Any) -> list[str]:
+    found = ["UPDATE", "DELETE"]
+    return found if table.name in INSERTS_NOT_COUNTED else ["INSERT", *found]
+
+
+def _postgresql_letter_ddl() -> list[str]:
+    statements = [LETTER_BUMP_FUNCTION, *_postgresql_letter_trigger_drops()]
+    for table in _tables():
+        statements.append(_pg_note_function(table))
+        note = f"EXECUTE FUNCTION letter_generation_note_{table.name}()"
+        for operation in _pg_letter_operations(table):
+            refs = " ".join(f"{'NEW' if rows == 'new_rows' else 'OLD'} TABLE AS {rows}"
+                            for rows in _PG_TRANSITIONS[operation])
+            statements.append(
+                f"CREATE TRIGGER letter_generation_{table.name}_{operation.lower()} AFTER "
+                f"{operation} ON {table.name} REFERENCING {refs} FOR EACH STATEMENT {note}")
+        statements.append(f"CREATE TRIGGER letter_generation_{table.name}_truncate AFTER "
+                          f"TRUNCATE ON {table.name} FOR EACH STATEMENT {note}")
+    statements.append(
+        "CREATE CONSTRAINT TRIGGER letter_generation_commit AFTER INSERT ON "
+        "letter_generation_pending DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+        "EXECUTE FUNCTION letter_generation_bump()")
+    return statements
+
+
+def _postgresql_letter_trigger_drops() -> list[str]:
+    return [*(f"DROP TRIGGER IF EXISTS letter_generation_{table.name}_{operation} "
+              f"ON {table.name}" for table in _tables()
+              for operation in ("insert", "update", "delete", "truncate")),
+            "DROP TRIGGER IF EXISTS letter_generation_commit ON letter_generation_pending"]
+
+
+def _postgresql_letter_drops() -> list[str]:
+    return [*_postgresql_letter_trigger_drops(),
+            *(f"DROP FUNCTION IF EXISTS letter_generation_note_{table.name}()"
+              for table in _tables()),
+            "DROP FUNCTION IF EXISTS letter_generation_bump()"]
 
 
 @event.listens_for(Base.metadata, "after_create")

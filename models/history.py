@@ -139,12 +139,13 @@ def apply_signer_list(session: Session, letter: Letter, snapshot: Snapshot,
                       rows: Sequence[SignerRow]) -> SignerDiff:
     """Make the letter's active signatures equal ``rows``; record added/removed events."""
     now = snapshot.observed_at
-    active = _signatures(session, letter.id, removed=False)
+    active, removed = _signatures(session, letter.id)
     wanted = {(row.name_key, row.occurrence): row for row in rows}
     gone = [sig_id for key, (sig_id, _pos) in active.items() if key not in wanted]
     new_rows = ([row for key, row in wanted.items() if key not in active] if active
                 else list(wanted.values()))  # a first list: every row is new
-    returning = _returning(session, letter.id, wanted, active) if new_rows else {}
+    returning = ({key: hit for key, hit in removed.items() if key in wanted}
+                 if new_rows and removed else {})  # removed signers the list shows again
     returned = _restore(session, new_rows, returning, now)
     fresh = ([row for row in new_rows if (row.name_key, row.occurrence) not in returning]
              if returning else new_rows)
@@ -162,20 +163,18 @@ def apply_signer_list(session: Session, letter: Letter, snapshot: Snapshot,
                       added_person_ids=person_ids)
 
 
-def _signatures(session: Session, letter_id: int, *,
-                removed: bool) -> dict[tuple[str, int], tuple[int, int]]:
-    condition = Signature.removed_at.is_not(None) if removed else Signature.removed_at.is_(None)
-    query = select(Signature.name_key, Signature.occurrence, Signature.id, Signature.position)
-    rows = session.execute(query.where(Signature.letter_id == letter_id, condition))
-    return {(key, occ): (sig_id, pos) for key, occ, sig_id, pos in rows}
-
-
-def _returning(session: Session, letter_id: int, wanted: dict[tuple[str, int], SignerRow],
-               active: dict[tuple[str, int], tuple[int, int]]
-               ) -> dict[tuple[str, int], tuple[int, int]]:
-    """Removed signatures of the letter that the new list shows again."""
-    removed = _signatures(session, letter_id, removed=True)
-    return {key: hit for key, hit in removed.items() if key in wanted and key not in active}
+def _signatures(session: Session, letter_id: int
+                ) -> tuple[dict[tuple[str, int], tuple[int, int]],
+                           dict[tuple[str, int], tuple[int, int]]]:
+    """(active, removed) signatures of the letter: (name key, occurrence) -> (id, position)."""
+    query = select(Signature.name_key, Signature.occurrence, Signature.id, Signature.position,
+                   Signature.removed_at.is_not(None))
+    active: dict[tuple[str, int], tuple[int, int]] = {}
+    removed: dict[tuple[str, int], tuple[int, int]] = {}
+    for key, occ, sig_id, pos, gone in session.execute(query.where(
+            Signature.letter_id == letter_id)):
+        (removed if gone else active)[key, occ] = (sig_id, pos)
+    return active, removed
 
 
 def _restore(session: Session, rows: Sequence[SignerRow],

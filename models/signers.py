@@ -15,12 +15,19 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
 
 FACET_SOURCES = ("printed", "rule", "derived", "roster", "editor")
+
+
+def _where(column: str) -> dict[str, Any]:
+    """An index's entries only for rows where ``column`` is set, on both databases."""
+    condition = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": condition, "postgresql_where": condition}
 
 
 class Person(Base):
@@ -32,9 +39,8 @@ class Person(Base):
     name_key: Mapped[str] = mapped_column(String(300), index=True)
     display_name: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Indexed: a signer's facets include those of people merged into its person.
     merged_into_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), index=True
+        ForeignKey("person.id", ondelete="SET NULL")
     )
 
     # enrich.names.person_key and middle_initials of the first name seen (models/overlap.py);
@@ -44,7 +50,12 @@ class Person(Base):
 
     signatures: Mapped[list[Signature]] = relationship(back_populates="person")
 
-    __table_args__ = (Index("ix_person_match_key", "match_key", "middle_initials", "id"),)
+    __table_args__ = (
+        Index("ix_person_match_key", "match_key", "middle_initials", "id"),
+        # A signer's facets include those of people merged into its person. Partial: the
+        # unmerged (nearly everyone) have no entry (bench/storage.py).
+        Index("ix_person_merged_into_id", "merged_into_id", **_where("merged_into_id")),
+    )
 
 
 class Signature(Base):
@@ -135,8 +146,9 @@ class Facet(Base):
         CheckConstraint(
             "signature_id IS NOT NULL OR person_id IS NOT NULL", name="has_subject"
         ),
-        UniqueConstraint("signature_id", "person_id", "key", "value", "source"),
         Index("ix_facet_key_value", "key", "value"),
+        # Not partial (owner IS NOT NULL), though that would be smaller: SQLite then walks
+        # ix_facet_key_value for the merged-people arm of models.facets, once per signer.
         Index("ix_facet_signature_key", "signature_id", "key"),
         Index("ix_facet_person_key", "person_id", "key"),
     )

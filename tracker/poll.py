@@ -8,6 +8,7 @@ become typed outcomes in the poll log and the letter's state: never a silent zer
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import random
 import threading
@@ -380,9 +381,20 @@ def signer_rows(result: ScrapeResult) -> list[history.SignerRow]:
     return rows
 
 
+REMEMBERED_NAME_CHARS = 200
+
+
 def _key_for(name: str, raw: str) -> str:
-    key = name_key(name) or name_key(raw)
+    key = (_name_key(name) if len(name) <= REMEMBERED_NAME_CHARS else name_key(name)
+           ) or name_key(raw)
     return key[:300] if key else "#" + hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    # Remembered (short names only, so the memo stays small): a changed poll keys every
+    # signer of the page again, nearly all as before.
+    return name_key(name)
 
 
 def list_digest(rows: Sequence[history.SignerRow]) -> str:
