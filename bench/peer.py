@@ -1,0 +1,135 @@
+"""Benchmark: Signwatch's `poll --all` beside changedetection.io, first round, in one run.
+
+The same loopback hosts (bench/poll.py, 127.0.1.x in a child process) serve the real RMS
+letter snapshot with 936 signers. changedetection.io is the peer: started as its own server
+with default settings (its own fetch workers), it is given one watch per host through its API
+and timed until every watch has been checked once. Signwatch runs `signwatch poll --all` over
+a fresh SQLite database tracking the same URLs, with default settings. Both sides are allowed
+private addresses (the hosts are loopback). Prints both times and the ratio.
+
+changedetection.io is not a Signwatch dependency: install it in a venv of its own and point
+``--peer`` at its command, e.g.
+
+    python3 -m venv /tmp/cdio && /tmp/cdio/bin/pip install changedetection.io==0.60.10
+    .venv/bin/python bench/peer.py --peer /tmp/cdio/bin/changedetection.io [--letters 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from poll import Site, start_server_process  # noqa: E402
+from poll_all import FIRST, fresh_database, signwatch  # noqa: E402
+
+_PEER_TIMEOUT_S = 900
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_peer(command: str, directory: str, port: int) -> subprocess.Popen[bytes]:
+    """changedetection.io serving a fresh datastore on ``port``, private addresses allowed."""
+    env = dict(os.environ, ALLOW_IANA_RESTRICTED_ADDRESSES="true")
+    return subprocess.Popen([command, "-d", directory, "-p", str(port), "-h", "127.0.0.1"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def api_token(directory: str) -> str:
+    """The peer's API key, from the settings file it writes on first start."""
+    settings = Path(directory) / "changedetection.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if settings.exists():
+            try:
+                data = json.loads(settings.read_text())
+                return data["settings"]["application"]["api_access_token"]
+            except (ValueError, KeyError):
+                pass
+        time.sleep(0.2)
+    raise SystemExit("changedetection.io wrote no settings file within 60 s")
+
+
+def wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("changedetection.io did not answer within 60 s")
+
+
+def peer_first_round(command: str, urls: list[str]) -> float:
+    """Seconds from adding the watches until the peer has checked every one of them once."""
+    with tempfile.TemporaryDirectory() as directory:
+        port = free_port()
+        peer = start_peer(command, directory, port)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(base)
+            headers = {"x-api-key": api_token(directory)}
+            with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+                started = time.perf_counter()
+                for url in urls:
+                    client.post("/api/v1/watch", json={"url": url}).raise_for_status()
+                _wait_all_checked(client, len(urls))
+                return time.perf_counter() - started
+        finally:
+            peer.terminate()
+            peer.wait(30)
+
+
+def _wait_all_checked(client: httpx.Client, count: int) -> None:
+    deadline = time.monotonic() + _PEER_TIMEOUT_S
+    while time.monotonic() < deadline:
+        watches = client.get("/api/v1/watch").json()
+        checked = sum(1 for w in watches.values() if (w.get("last_checked") or 0) > 0)
+        if len(watches) >= count and checked >= count:
+            return
+        time.sleep(0.25)
+    raise SystemExit(f"changedetection.io had not checked all {count} watches in "
+                     f"{_PEER_TIMEOUT_S} s")
+
+
+def signwatch_first_round(urls: list[str]) -> float:
+    with tempfile.TemporaryDirectory() as directory:
+        env = fresh_database(urls, directory, "peer-bench")
+        Site.set(round=FIRST, validators=True)
+        return signwatch(env, "poll", "--all")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--peer", required=True, help="the changedetection.io command")
+    parser.add_argument("--letters", type=int, default=100)
+    args = parser.parse_args()
+    urls = start_server_process(args.letters)
+    Site.set(round=FIRST, validators=True)
+    peer = peer_first_round(args.peer, urls)
+    ours = signwatch_first_round(urls)
+    n = args.letters
+    print(f"changedetection.io  first round {peer:6.1f} s ({n / peer:5.1f} letters/s)")
+    print(f"signwatch poll --all first round {ours:6.1f} s ({n / ours:5.1f} letters/s)")
+    print(f"signwatch vs changedetection.io: {peer / ours:.1f}x faster (goal >= 5x)")
+
+
+if __name__ == "__main__":
+    main()
