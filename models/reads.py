@@ -265,8 +265,11 @@ def _has_facet(key: str, value: str) -> Any:
     """The signer's effective facets (``models.facets``) of ``key`` include ``value``; the
     arms probe the facet indexes by signature and by person."""
     of_key = [Facet.key == key]
+    # "key || ''" on the person arms: SQLite would otherwise walk ix_facet_key_value over
+    # every letter's facets once per signer; this leaves it the person indexes.
+    of_person = [(Facet.key + "") == key]
     rows = effective_facet_rows(Signature.id, Signature.person_id, own=of_key,
-                                of_person=of_key, correlate=Signature)
+                                of_person=of_person, correlate=Signature)
     return select(rows.c.i).where(rows.c.v == value).exists()
 
 
