@@ -55,12 +55,15 @@ def signer_record(row: Any, keys: Sequence[str]) -> dict[str, Any]:
 
 def signer_cells_select(dialect: str, letter_id: int, query: SignerQuery, keys: Sequence[str],
                         *, text_cell: TextCell = neutralised_sql,
-                        with_id: bool = False) -> Select[Any]:
+                        with_id: bool = False,
+                        window: tuple[int, int] | None = None) -> Select[Any]:
     """The one SELECT of a signer export: matching signers in order, cells formed in SQL.
 
     Each row: ``SIGNER_COLUMNS`` (times as ISO 8601 UTC text), then per key its values and
     sources joined by "; " (value, id order) over the signer's live facets and its person's,
-    labelled as ``facet_cell_labels``; ``with_id`` puts the signature id first, as ``id``."""
+    labelled as ``facet_cell_labels``; ``with_id`` puts the signature id first, as ``id``;
+    ``window`` (offset, limit): the caller reads only those rows, so SQLite's facet pass
+    reads only theirs."""
     stmt = in_order(matching_signers(letter_id, query, [Signature.id]), query)
     removed = stmt.selected_columns.removed.element
     cells = [_signer_cell(name, removed, dialect, text_cell).label(name)
@@ -69,7 +72,8 @@ def signer_cells_select(dialect: str, letter_id: int, query: SignerQuery, keys: 
     if keys and dialect == "postgresql":
         stmt, facet_cells = _lateral_facet_cells(stmt, keys, text_cell)
     elif keys:
-        stmt, facet_cells = _grouped_facet_cells(stmt, letter_id, query, keys, text_cell)
+        stmt, facet_cells = _grouped_facet_cells(stmt, letter_id, query, keys, text_cell,
+                                                 window)
     labelled = [cell.label(label)
                 for cell, label in zip(facet_cells, facet_cell_labels(keys), strict=True)]
     ids = [Signature.id.label("id")] if with_id else []
@@ -99,9 +103,10 @@ def signer_cells_page(session: Session, letter_id: int, query: SignerQuery,
                       keys: Sequence[str], page: int, per_page: int, *,
                       version: Hashable | None = None) -> Page:
     """One page of ``signer_cells_select`` rows (with ids, text as stored) and the total."""
+    offset = (page - 1) * per_page
     stmt = signer_cells_select(session.get_bind().dialect.name, letter_id, query, keys,
-                               text_cell=as_stored, with_id=True)
-    rows = session.connection().execute(stmt.offset((page - 1) * per_page).limit(per_page))
+                               text_cell=as_stored, with_id=True, window=(offset, per_page))
+    rows = session.connection().execute(stmt.offset(offset).limit(per_page))
     return Page(list(rows), page, per_page,
                 signers_total(session, letter_id, query, version=version))
 
@@ -127,14 +132,14 @@ def _lateral_facet_cells(stmt: Select[Any], keys: Sequence[str],
 
 
 def _grouped_facet_cells(stmt: Select[Any], letter_id: int, query: SignerQuery,
-                         keys: Sequence[str], text_cell: Callable[[Any], Any]
-                         ) -> FacetCellsJoin:
+                         keys: Sequence[str], text_cell: Callable[[Any], Any],
+                         window: tuple[int, int] | None = None) -> FacetCellsJoin:
     """SQLite: one grouped pass over the matched signers' effective facets, joined by id.
 
     Per key it keeps how many values a signer has and the least of them: one value is the
     cell as it is; two or more (rare) take the ordered per-row subquery. count and min do
     not depend on the order SQLite feeds a group, which group_concat would."""
-    summary = _facet_summary(letter_id, query, keys)
+    summary = _facet_summary(letter_id, query, keys, window)
     cells = []
     for n, key in enumerate(keys):
         several = summary.c[f"n{n}"] > 1
@@ -144,10 +149,14 @@ def _grouped_facet_cells(stmt: Select[Any], letter_id: int, query: SignerQuery,
     return stmt.outerjoin(summary, summary.c.sid == Signature.id), cells
 
 
-def _facet_summary(letter_id: int, query: SignerQuery, keys: Sequence[str]) -> Any:
-    """Per matched signer with any effective facet of ``keys``: for each key n, ``n{n}``
-    values, the least value ``v{n}`` and the least source ``s{n}``."""
-    matched = matching_signers(letter_id, query, [Signature.id, Signature.person_id]).subquery()
+def _facet_summary(letter_id: int, query: SignerQuery, keys: Sequence[str],
+                   window: tuple[int, int] | None = None) -> Any:
+    """Per matched signer (in ``window``, when given) with any effective facet of ``keys``:
+    for each key n, ``n{n}`` values, the least value ``v{n}`` and the least source ``s{n}``."""
+    matching = matching_signers(letter_id, query, [Signature.id, Signature.person_id])
+    if window is not None:
+        matching = in_order(matching, query).offset(window[0]).limit(window[1])
+    matched = matching.subquery()
     # "key || ''": SQLite would otherwise walk ix_facet_key_value over every letter's
     # facets; this leaves it the owner's (owner, key) index, one probe per signer.
     of_keys = [(Facet.key + "").in_(keys)]

@@ -104,3 +104,19 @@ def test_facets_filter_sees_only_effective_values(session, letter) -> None:
         assert names("role_category", "judge") == {edited}
         assert names("role_category", "machine_guess") == set()
         assert names("media_affiliation", "CNN") == {merged}
+
+
+def test_facets_agree_api_cells_on_a_later_page_in_any_order(app: Flask, session: Session,
+                                                             client):
+    with session.begin():
+        letter_id = build_mozilla_letter(session).id
+        for n, signer in enumerate(session.scalars(select(Signature).where(
+                Signature.letter_id == letter_id))):
+            session.add(Facet(signature_id=signer.id, key="role_category",
+                              value=f"role {n % 7}", source="rule"))
+    body = client.get(f"/api/v1/letters/{MOZILLA_SLUG}/signers",
+                      query_string={"sort": "-name", "page": 3, "per_page": 25}).get_json()
+    assert len(body["data"]) == 25
+    for record in body["data"]:
+        listed = [f["value"] for f in record["facets"] if f["key"] == "role_category"]
+        assert [record["role_category"]] == listed
