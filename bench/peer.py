@@ -90,22 +90,24 @@ def peer_first_round(command: str, urls: list[str]) -> float:
                 started = time.perf_counter()
                 for url in urls:
                     client.post("/api/v1/watch", json={"url": url}).raise_for_status()
-                _wait_all_checked(client, len(urls))
+                _wait_all_checked(client, set(urls))
                 return time.perf_counter() - started
         finally:
             peer.terminate()
             peer.wait(30)
 
 
-def _wait_all_checked(client: httpx.Client, count: int) -> None:
+def _wait_all_checked(client: httpx.Client, urls: set[str]) -> None:
+    """Until every watch of ``urls`` was checked (a fresh datastore adds example watches)."""
     deadline = time.monotonic() + _PEER_TIMEOUT_S
     while time.monotonic() < deadline:
-        watches = client.get("/api/v1/watch").json()
-        checked = sum(1 for w in watches.values() if (w.get("last_checked") or 0) > 0)
-        if len(watches) >= count and checked >= count:
+        watches = [w for w in client.get("/api/v1/watch").json().values() if w["url"] in urls]
+        if len(watches) == len(urls) and all(w.get("last_checked") for w in watches):
+            if any(w.get("last_error") for w in watches):
+                raise SystemExit("changedetection.io failed to fetch some pages")
             return
         time.sleep(0.25)
-    raise SystemExit(f"changedetection.io had not checked all {count} watches in "
+    raise SystemExit(f"changedetection.io had not checked all {len(urls)} watches in "
                      f"{_PEER_TIMEOUT_S} s")
 
 
