@@ -179,7 +179,7 @@ def strip_list_marker(text: str) -> str:
 
 
 _NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "ph.d.", "md", "m.d.", "esq."}
-_DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014|]\s+")
+_DASH_SPLIT = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+")
 
 
 _NAME_LABEL = re.compile(r"^(?:(?:signatory|signer|signee|full)\s+)?name\s*:\s*(?=\S)", re.I)
@@ -201,22 +201,31 @@ def strip_office(text: str) -> str:
     return _OFFICE.sub("", text, count=1)
 
 
+_CONTACT = re.compile(r"\s*<[^<>\s@]+@[^<>\s]+>")
+
+
 def split_name_affiliation(text: str) -> tuple[str, str | None]:
     """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation)."""
     text = strip_office(strip_name_label(strip_list_marker(collapse_ws(text))))
+    contact = _CONTACT.search(text)
+    if contact and contact.start() > 0:  # "jade <jade@example.org>": the address is no name
+        text = text[: contact.start()] + text[contact.end() :]
     paren = text.find("(")
     comma = _first_real_comma(text)
-    if paren > 0 and (comma < 0 or paren < comma):
-        return _split_paren(text, paren)
-    if comma > 0:
-        return text[:comma].strip(), _clean_part(text[comma + 1 :])
     dash = _DASH_SPLIT.search(text)
+    dash_at = dash.start() if dash else -1
     surname_end = _capital_surname_end(text)
-    if surname_end and (not dash or surname_end < dash.start()):
+    # The first separator ends the name: "Name - role (Country)", "Name · Org (x) · date".
+    first = min((at for at in (paren, comma, dash_at, surname_end) if at > 0), default=0)
+    if not first:
+        return text, None
+    if first == surname_end:
         return text[:surname_end], _clean_part(text[surname_end:])
-    if dash and dash.start() > 0:
-        return text[: dash.start()].strip(), _clean_part(text[dash.end() :])
-    return text, None
+    if first == dash_at and dash is not None:
+        return text[:dash_at].strip(), _clean_part(text[dash.end() :])
+    if first == paren:
+        return _split_paren(text, paren)
+    return text[:comma].strip(), _clean_part(text[comma + 1 :])
 
 
 def _capital_surname_end(text: str) -> int:
@@ -336,6 +345,6 @@ def looks_like_name(name: str) -> bool:
     if not 2 <= len(name) <= 80 or has_template_markup(name):
         return False
     words = name.split()
-    if not 1 <= len(words) <= 8 or not _WORD.match(name.lstrip("(\"'\u201c\u2018")):
+    if not 1 <= len(words) <= 8 or not _WORD.match(name.lstrip("(\"'\u201c\u2018@")):
         return False
     return not (len(words) > 3 and _SENTENCE_END.search(name))

@@ -189,3 +189,10 @@ def test_markdown_section_headings_without_field_lines_are_not_signers():
             b"## Signed\n\n- Ann Lee\n- Bo Diaz\n")
     result = MARKDOWN.parse(body, "https://example.org/letter.md", {})
     assert [s.name for s in result.signers] == ["Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_bullets_of_handles_and_addresses_are_signers():
+    body = (b"---\ntitle: Signatures\n---\n\n- @ktemkin <kate@ktemk.example>\n"
+            b"- jade <jade@jade.example>\n- Irenes (@IreneKnapp)\n- Lunaphied <l@luna.example>\n")
+    result = MARKDOWN.parse(body, "https://example.org/signatures.md", {})
+    assert [s.name for s in result.signers] == ["@ktemkin", "jade", "Irenes", "Lunaphied"]

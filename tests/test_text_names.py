@@ -55,3 +55,15 @@ def test_split_name_affiliation_offices_and_surnames_in_capitals(line, name, aff
 ])
 def test_split_name_affiliation_leaves_capitals_inside_names(line):
     assert split_name_affiliation(line) == (line, None)
+
+
+@pytest.mark.parametrize(("line", "name", "affiliation"), [
+    ("Ayanna Vox · Crimson Archive (diplomatic register) · 2026-06-04", "Ayanna Vox",
+     "Crimson Archive (diplomatic register) · 2026-06-04"),
+    ("Gino Rossi - actor (Italy)", "Gino Rossi", "actor (Italy)"),
+    ("Ann Lee - Example Org, London", "Ann Lee", "Example Org, London"),
+    ("jade <jade@jade.example>", "jade", None),
+    ("@ktemkin <kate@ktemk.example>", "@ktemkin", None),
+])
+def test_split_name_affiliation_the_first_separator_ends_the_name(line, name, affiliation):
+    assert split_name_affiliation(line) == (name, affiliation)
