@@ -196,3 +196,13 @@ def test_markdown_bullets_of_handles_and_addresses_are_signers():
             b"- jade <jade@jade.example>\n- Irenes (@IreneKnapp)\n- Lunaphied <l@luna.example>\n")
     result = MARKDOWN.parse(body, "https://example.org/signatures.md", {})
     assert [s.name for s in result.signers] == ["@ktemkin", "jade", "Irenes", "Lunaphied"]
+
+
+def test_markdown_page_titled_signatures_reads_kramdown_break_lines():
+    body = (b"---\nlayout: page\ntitle: Signatures\n---\n\n## Name, Institution\n"
+            b"Ann Lee, Syracuse University  \\\\\nBo Diaz, Lehigh University  \\\\\n"
+            b"Cy Park, Retired   \\\\\n\n## Updates\n\nText.\n")
+    result = MARKDOWN.parse(body, "https://example.org/signatures.md", {})
+    assert [(s.name, s.affiliation) for s in result.signers] == [
+        ("Ann Lee", "Syracuse University"), ("Bo Diaz", "Lehigh University"),
+        ("Cy Park", "Retired")]

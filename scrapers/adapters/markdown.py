@@ -56,7 +56,8 @@ _BARE_LINK = re.compile(r"\[[^\]]+\]\([^)\s]+\)")
 _SIGNING_WORDS = re.compile(r"\bsign|undersigned|endors|pledge", re.I)
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s")
 _DEFINITION = re.compile(r"^[^,(:]{1,40}:\s")
-_HARD_BREAK = re.compile(r"\s*(?:<br\s*/?>|\\)\s*$", re.I)
+# "<br>", a Markdown "\" or kramdown's "\\" at the end of a line
+_HARD_BREAK = re.compile(r"\s*(?:<br\s*/?>|\\{1,2})\s*$", re.I)
 _TRAILING_EMPHASIS = re.compile(r"^([^*_]+?)\s+([*_])([^*_]+)\2$")
 _NOT_NAME_CELL = re.compile(r"[`/@\d]")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -119,9 +120,10 @@ def signature_marker(lines: list[str]) -> int | None:
     return next((i for i, line in enumerate(lines) if _SIGNATURE_MARKER.match(line)), None)
 
 
-def signer_items(lines: list[str]) -> list[str]:
-    """The list items that are signers (see the module docstring for the rule)."""
-    marker = signature_marker(lines)
+def signer_items(lines: list[str], titled: bool = False) -> list[str]:
+    """The list items that are signers (see the module docstring for the rule); ``titled``:
+    the page's title announces the signatures, as a "Signed" line would at its top."""
+    marker = -1 if titled else signature_marker(lines)
     if marker is not None:
         section = lines[marker + 1 :]
         runs = [run for run in list_runs(section) + line_runs(section) + paragraph_runs(section)
@@ -374,7 +376,9 @@ class MarkdownAdapter:
             raise ParseError("binary data, not a Markdown letter", url=url)
         front, text = split_front_matter(decode_body(body).replace("\r\n", "\n"))
         lines = text.split("\n")
-        items = heading_records(lines) or signer_items(lines)
+        title = markdown_title(front, text)
+        titled = bool(title and _SIGNATURE_MARKER.match(title))
+        items = heading_records(lines) or signer_items(lines, titled)
         signers = tuple(s for s in map(signer_from_item, items) if s is not None)
         signers += tuple(table_signers(lines))
         count = prose_count(lines)
@@ -382,7 +386,7 @@ class MarkdownAdapter:
             raise NoSignersFound("no signer list and no stated count in the text", url=url)
         return ScrapeResult(
             kind=self.name,
-            title=markdown_title(front, text),
+            title=title,
             reported_count=count,
             signers=signers,
             has_list=bool(signers),
