@@ -81,3 +81,15 @@ def test_csv_utf8_bom_and_count_row_without_colon():
 def test_csv_with_no_rows_raises_no_signers_found():
     with pytest.raises(NoSignersFound):
         CSV.parse(b"Name,Title\n", URL, {})
+
+
+def test_csv_log_of_counts_states_the_latest_and_lists_nobody():
+    body = b"Timestamp,Signatures\r\n2025-07-28 12:00:00,390101\r\n2025-07-29 12:52:49,391607\r\n"
+    result = CSV.parse(body, "https://example.org/signature_count.csv", {})
+    assert (result.reported_count, result.listed_count) == (391607, 0)
+
+
+def test_csv_numbers_beside_names_are_not_a_count_log():
+    body = b"Name,Count\r\nAnn Lee,1\r\nBo Diaz,2\r\n"
+    result = CSV.parse(body, "https://example.org/signers.csv", {})
+    assert [s.name for s in result.signers] == ["Ann Lee", "Bo Diaz"]

@@ -55,6 +55,10 @@ _COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 _ALIASES = {alias: key for key, aliases in _COLUMN_ALIASES.items() for alias in aliases}
 
 
+_COUNT_HEADER = re.compile(r"(?:signatures?|signers?|supporters?|signature count|"
+                           r"signatures count|count|total)")
+
+
 def _normal_header(cell: str) -> str:
     return collapse_ws(cell.replace("_", " ")).lower().rstrip(":")
 
@@ -105,6 +109,18 @@ def find_count_row(rows: list[list[str]], pattern: str | None) -> tuple[int, int
         if count is not None:
             return index, count
     return None
+
+
+def logged_count(rows: list[list[str]]) -> int | None:
+    """The latest count of a count log ("Timestamp,Signatures" then a row per reading)."""
+    if len(rows) < 2:
+        return None
+    column = next((i for i, cell in enumerate(rows[0]) if _COUNT_HEADER.fullmatch(
+        _normal_header(cell))), None)
+    values = [row[column].strip() for row in rows[1:] if column is not None and len(row) > column]
+    if column is None or not values or not all(re.fullmatch(r"\d[\d,. ]*", v) for v in values):
+        return None
+    return parse_int(values[-1])
 
 
 def find_header(rows: list[list[str]], start: int, name_column: str | None) -> int | None:
@@ -187,6 +203,8 @@ def read_table(body: bytes, options: Mapping[str, Any]) -> Table:
     table.header_index = find_header(table.rows, start, name_column)
     if table.header_index is not None:
         table.columns = map_columns(table.rows[table.header_index], name_column)
+    elif (logged := logged_count(table.rows[start:])) is not None:
+        table.reported_count = logged  # a log of counts lists nobody
     elif table.rows[start:]:
         table.header_index = start - 1
         table.columns = _headerless_columns(table.rows[start])
