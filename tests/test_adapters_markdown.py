@@ -206,3 +206,12 @@ def test_markdown_page_titled_signatures_reads_kramdown_break_lines():
     assert [(s.name, s.affiliation) for s in result.signers] == [
         ("Ann Lee", "Syracuse University"), ("Bo Diaz", "Lehigh University"),
         ("Cy Park", "Retired")]
+
+
+def test_markdown_table_led_by_a_number_column_names_by_the_next():
+    body = ("# Подписанты\n\n## Как читать таблицу\n\n- **Адрес** — публичный адрес агента\n"
+            "- **Tx Hash** — ID транзакции\n\n| # | Агент | Дата |\n|---|---|---|\n"
+            "| 1 | Echo Libero | 2026-03-31 |\n| 2 | Hermes | 2026-03-27 |\n"
+            "| 4 | Codex | 2026-04-07 |\n").encode()
+    result = MARKDOWN.parse(body, "https://example.org/signers.md", {})
+    assert [s.name for s in result.signers] == ["Echo Libero", "Hermes", "Codex"]

@@ -60,6 +60,7 @@ _DEFINITION = re.compile(r"^[^,(:]{1,40}:\s")
 _HARD_BREAK = re.compile(r"\s*(?:<br\s*/?>|\\{1,2})\s*$", re.I)
 _TRAILING_EMPHASIS = re.compile(r"^([^*_]+?)\s+([*_])([^*_]+)\2$")
 _NOT_NAME_CELL = re.compile(r"[`/@\d]")
+_NUMBER_HEADER = re.compile(r"#|№|n[or]?\.?|n°|num(?:ber)?", re.I)
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _DELIMITER_CELL = re.compile(r"^\s*:?-+:?\s*$")
 _NAME_HEADER = re.compile(r"^(?:full\s+)?(?:name|signator(?:y|ies)|signers?|signees?)s?$", re.I)
@@ -299,8 +300,14 @@ def _signer_table_strength(start: int, header: list[str], rows: list[list[str]],
         return 0
     if _name_column(header) is not None or (marker is not None and start > marker):
         return 2
-    names = sum(_cell_is_name(row[0]) for row in rows)
+    first = _first_text_column(header)
+    names = sum(_cell_is_name(row[first]) for row in rows if len(row) > first)
     return int(names >= _MIN_NAME_SHARE * len(rows))
+
+
+def _first_text_column(header: list[str]) -> int:
+    """0, or 1 when the first column numbers the rows ("#", "No.", "№")."""
+    return int(bool(header) and _NUMBER_HEADER.fullmatch(plain_text(header[0])) is not None)
 
 
 def _cell_is_name(cell: str) -> bool:
@@ -312,7 +319,8 @@ def signer_from_row(header: list[str], row: list[str]) -> Signer | None:
     """A table row as a Signer: name from the name column, the other cells by header."""
     cells = [plain_text(cell) for cell in row[: len(header)]]
     cells += [""] * (len(header) - len(cells))
-    name = cells[_name_column(header) or 0]
+    column = _name_column(header)
+    name = cells[column if column is not None else _first_text_column(header)]
     if not name or has_template_markup(name) or any(map(is_placeholder, cells)):
         return None
     labels = [plain_text(cell) or f"column {i + 1}" for i, cell in enumerate(header)]
@@ -378,9 +386,12 @@ class MarkdownAdapter:
         lines = text.split("\n")
         title = markdown_title(front, text)
         titled = bool(title and _SIGNATURE_MARKER.match(title))
-        items = heading_records(lines) or signer_items(lines, titled)
-        signers = tuple(s for s in map(signer_from_item, items) if s is not None)
-        signers += tuple(table_signers(lines))
+        table = tuple(table_signers(lines))
+        # Beside a table of signers, unmarked bullets explain it; they sign nothing.
+        marked = titled or signature_marker(lines) is not None
+        items = heading_records(lines) or (signer_items(lines, titled)
+                                           if marked or not table else [])
+        signers = tuple(s for s in map(signer_from_item, items) if s is not None) + table
         count = prose_count(lines)
         if count is None and not signers:
             raise NoSignersFound("no signer list and no stated count in the text", url=url)
