@@ -215,3 +215,18 @@ def test_markdown_table_led_by_a_number_column_names_by_the_next():
             "| 4 | Codex | 2026-04-07 |\n").encode()
     result = MARKDOWN.parse(body, "https://example.org/signers.md", {})
     assert [s.name for s in result.signers] == ["Echo Libero", "Hermes", "Codex"]
+
+
+def test_markdown_signatories_in_the_front_matter_are_the_list():
+    body = (b"---\ntitle: Open Letter\nletterContent: >-\n  We call for an end to it.\n"
+            b"signatories:\n  - name: Chaya Czernowin\n    description: composer, Boston\n"
+            b"  - name: Imri Talgam - Pianist\n  - name: Anat Nazarathy\n---\n")
+    result = MARKDOWN.parse(body, "https://example.org/letter.md", {})
+    assert [(s.name, s.affiliation) for s in result.signers] == [
+        ("Chaya Czernowin", None), ("Imri Talgam", "Pianist"), ("Anat Nazarathy", None)]
+
+
+def test_markdown_front_matter_without_people_is_no_list():
+    body = b"---\ntitle: Notes\ntags: [a, b]\n---\n\nSome text about the campaign.\n"
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body, "https://example.org/notes.md", {})

@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from scrapers.adapters.json_api import find_people_list, signers_from
+from scrapers.adapters.yaml_data import load_yaml
 from scrapers.base import ScrapeResult, Signer, register
 from scrapers.errors import NoSignersFound, ParseError
 from scrapers.text import (
@@ -347,6 +349,26 @@ def table_signers(lines: list[str]) -> list[Signer]:
             for signer in (signer_from_row(header, row) for row in rows) if signer]
 
 
+def front_matter_signers(front_matter: str) -> tuple[Signer, ...]:
+    """Signers a page keeps in its YAML front matter (``signatories:`` entries), if any."""
+    if "\n" not in front_matter.strip():
+        return ()
+    try:
+        document = load_yaml(front_matter.encode())
+    except ParseError:
+        return ()  # front matter that is not YAML is the page's business, not a list
+    people = find_people_list(document) if isinstance(document, dict) else None
+    return tuple(map(_role_off_name, signers_from(people, {}))) if people else ()
+
+
+def _role_off_name(signer: Signer) -> Signer:
+    """'Imri Talgam - Pianist' given as a name: the name, and the role as the affiliation."""
+    if signer.affiliation:
+        return signer
+    name, affiliation = split_name_affiliation(signer.name)
+    return Signer(raw=signer.raw, name=name, affiliation=affiliation)
+
+
 def _may_hold_markup(text: str) -> bool:
     """Whether ``plain_text`` could change ``text`` beyond collapsing its whitespace."""
     return "[" in text or "*" in text or "_" in text or "`" in text
@@ -392,6 +414,8 @@ class MarkdownAdapter:
         items = heading_records(lines) or (signer_items(lines, titled)
                                            if marked or not table else [])
         signers = tuple(s for s in map(signer_from_item, items) if s is not None) + table
+        if not signers:
+            signers = front_matter_signers(front)
         count = prose_count(lines)
         if count is None and not signers:
             raise NoSignersFound("no signer list and no stated count in the text", url=url)
