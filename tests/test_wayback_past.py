@@ -224,6 +224,34 @@ def test_wayback_past_failure_mid_rebuild_leaves_the_old_history(
     assert series(app, target.id) == series(app, reference)
 
 
+def test_wayback_past_interrupted_while_fetching_resumes_from_the_archived_captures(
+        app: Flask, poller: Poller, wayback: WaybackClient, standin: WaybackStandIn) -> None:
+    target = tracked(app, poller, [6, 7])
+    before = stored(app, target.id)
+
+    def interrupt(progress) -> None:
+        if progress.done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        backfill_wayback(poller, wayback, target, on_progress=interrupt)
+    assert stored(app, target.id) == before
+    assert len(standin.capture_requests()) == 3
+
+    outcomes = backfill_wayback(poller, wayback, target)
+
+    assert len(standin.capture_requests()) == 6  # the three archived were not asked again
+    assert [o.detail for o in outcomes[:3]] == ["before tracking began"] * 3
+    reference = from_scratch(app, poller)
+    assert series(app, target.id) == series(app, reference)
+    with session_factory(app)() as session:
+        cited = session.scalars(select(Snapshot.capture_url).where(
+            Snapshot.letter_id == target.id).order_by(Snapshot.observed_at)).all()
+    assert cited[:6] == [f"{standin.base_url}/web/{stamp(c.at)}id_/{RMS.url}"
+                         for c in CAPTURES[:6]]
+    assert cited[6:] == [None, None]  # read live
+
+
 def test_wayback_past_refuses_a_history_it_could_not_replay_and_keeps_it(
         app: Flask, poller: Poller, wayback: WaybackClient) -> None:
     target = tracked(app, poller, [6, 7])

@@ -24,10 +24,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
 from models import history
 from models.backfill import Progress, finish_job, newest_reading, start_job, write_progress
 from models.base import utcnow
+from models.bulk import chunks
+from models.letters import Archive
 from scrapers.base import ScrapeResult, Signer
 from scrapers.detect import parse_page
 from scrapers.errors import ParseError, RateLimited, SignwatchScrapeError
@@ -39,6 +42,7 @@ from scrapers.wayback import (
     RateLimiter,
     WaybackClient,
     capture_stamp,
+    capture_url,
     stamp_time,
 )
 from tracker.backfill import covered, read_spans, rebuild_history
@@ -163,12 +167,16 @@ def backfill_past(poller: Poller, client: WaybackClient, target: Target,
     """Captures from before the newest reading: fetched and archived one by one, then the
     letter's history rebuilt with them in one transaction (none to add: nothing changes)."""
     outcomes, pages = [], []
+    kept = archived_captures(poller, target, [c for c in captures if not covered(c.at, spans)])
     for capture in captures:
         if covered(capture.at, spans):
             outcomes.append(report(CaptureOutcome(capture, "skipped",
                                                   detail="the letter was read then already")))
             continue
-        done, page = fetch_past_capture(poller, client, target, capture)
+        page = kept_page(poller, client, target, capture, kept.get(capture.at))
+        done = CaptureOutcome(capture, "fetched", detail=f"archived already, {BEFORE_TRACKING}")
+        if page is None:
+            done, page = fetch_past_capture(poller, client, target, capture)
         outcomes.append(report(done))
         if page is not None:
             pages.append((capture, page))
@@ -183,6 +191,40 @@ def backfill_past(poller: Poller, client: WaybackClient, target: Target,
         o.recorded for o in replayed.values()), message=(
         f"{len(pages)} captures {BEFORE_TRACKING}; {REBUILT}{rebuilt.snapshots} snapshots")))
     return outcomes
+
+
+def archived_captures(poller: Poller, target: Target,
+                      captures: list[CdxCapture]) -> dict[Any, str]:
+    """The archive key of each capture an interrupted run fetched already, by capture time
+    (a capture's first page is archived under the letter's URL at the capture's time)."""
+    found: dict[Any, str] = {}
+    with poller.sessions() as session:
+        for chunk in chunks([c.at for c in captures]):
+            found.update((at, sha) for sha, at in session.execute(
+                select(Archive.sha256, Archive.first_seen_at)
+                .where(Archive.url == target.url, Archive.first_seen_at.in_(chunk))))
+    return found
+
+
+def kept_page(poller: Poller, client: WaybackClient, target: Target, capture: CdxCapture,
+              sha256: str | None) -> Page | None:
+    """The capture read again from its archived bytes; None to fetch it (not archived, or a
+    list over several pages, whose later pages are fetched with it)."""
+    if sha256 is None:
+        return None
+    with poller.sessions() as session:
+        archive = session.get_one(Archive, sha256)
+        body, content_type = history.archived_body(archive), archive.content_type
+    try:
+        result, empty = parsed_or_empty(lambda: parse_page(
+            body, target.url, content_type, target.kind, target.options), target.kind)
+    except ParseError:
+        return None
+    if empty is not None or result.next_page_url:
+        return None
+    return Page(body=body, url=target.url, content_type=content_type, sha256=sha256,
+                result=result, http_status=200,
+                capture_url=capture_url(client.base_url, capture.timestamp, capture.original))
 
 
 def fetch_past_capture(poller: Poller, client: WaybackClient, target: Target,
