@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.server
+import json
 import sys
 import tempfile
 import threading
@@ -23,16 +25,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout, not an install
-
-import http.server  # noqa: E402
 
 from bench.synthetic import generated_line  # noqa: E402
 from bench.wayback import fresh_app  # noqa: E402
 from models.db import get_engine  # noqa: E402
 from scrapers.detect import parse_page  # noqa: E402
-from tracker.backfill import page_from_file  # noqa: E402
 from tracker.demo import DEMO_LETTERS  # noqa: E402
 from tracker.poll import Page  # noqa: E402
 from tracker.runtime import get_poller  # noqa: E402
@@ -59,9 +59,6 @@ class Served:
 
 class StandIn(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        import json
-        from urllib.parse import urlsplit
-
         parts = urlsplit(self.path)
         if parts.path == "/cdx/search/cdx":
             rows = [["timestamp", "original", "statuscode", "digest", "mimetype"]] + [

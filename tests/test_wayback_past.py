@@ -333,10 +333,13 @@ def test_backfill_wayback_of_a_tracked_letter_says_it_rebuilt_the_history(
     assert again.output.strip().splitlines()[-1] == "8 captures: 8 skipped"
 
 
+def run_to_end(app: Flask) -> None:
+    for thread in app.extensions.get("signwatch.wayback_jobs", {}).values():
+        thread.join(timeout=60)
+
+
 def test_admin_backfill_of_a_tracked_letter_rebuilds_its_history(
         app: Flask, editor, standin: WaybackStandIn) -> None:
-    from tests.test_wayback_web import run_to_end
-
     target = tracked(app, get_poller(app), [6, 7])
     page = editor.get(f"/admin/letters/{target.id}/wayback").get_data(as_text=True)
     assert "before its first poll" not in page
