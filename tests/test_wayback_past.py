@@ -16,7 +16,7 @@ from models.db import session_factory
 from models.editing import decide_snapshot, merge_people
 from scrapers.detect import parse_page
 from scrapers.fetch import Fetcher, FetchSettings, build_client
-from scrapers.wayback import WaybackClient
+from scrapers.wayback import WaybackClient, stamp_time
 from tests.editors import post
 from tests.tracking import add_letter
 from tests.wayback import WaybackStandIn, stamp
@@ -263,6 +263,39 @@ def test_wayback_past_refuses_a_history_it_could_not_replay_and_keeps_it(
     with pytest.raises(ValueError, match="no archived page"):
         backfill_wayback(poller, wayback, target)
     assert stored(app, target.id) == before
+
+
+def _paged(names: list[str], next_href: str | None, total: int) -> bytes:
+    items = "".join(f"<li>{name}</li>" for name in names)
+    link = f'<a rel="next" href="{next_href}">Next</a>' if next_href else ""
+    return (f"<html><body><h1>Open letter</h1><p>{total} signatures</p>"
+            f"<ol class='signers'>{items}</ol>{link}</body></html>").encode()
+
+
+def test_wayback_past_keeps_a_held_snapshot_s_capture_and_later_pages(
+        app: Flask, poller: Poller, wayback: WaybackClient, standin: WaybackStandIn) -> None:
+    url, options = "https://letters.example/paged", {"selector": "ol.signers li"}
+    names = [f"Person Number{n}" for n in range(1, 9)]
+    standin.add(url, "20230801000000", _paged(names[:2], None, 2), "text/html")
+    standin.add(url, "20230815174800", _paged(names[:4], "?page=2", 8), "text/html")
+    page2 = standin.add(url + "?page=2", "20230815180512", _paged(names[4:], None, 8),
+                        "text/html")
+    letter_id = add_letter(app, url, kind="html")
+    target = Target(letter_id, "paged", url, "html", options)
+    backfill_wayback(poller, wayback, target, since="20230815")  # tracked from 15 Aug on
+    held = snapshot_ids(app, letter_id)
+
+    backfill_wayback(poller, wayback, target)
+
+    with session_factory(app)() as session:
+        later = session.get_one(Snapshot, next(iter(held.values())))
+        assert (later.listed_count, later.partial) == (8, False)
+        assert later.capture_url == f"{standin.base_url}/web/20230815174800id_/{url}"
+        assert [(p.url, p.capture_url) for p in later.more_pages] == [
+            (url + "?page=2", f"{standin.base_url}/web/{page2}id_/{url}?page=2")]
+    first_seen = {key: seen for key, _o, _p, seen, _r in signers(app, letter_id)}
+    assert sorted(first_seen.values())[:2] == [stamp_time("20230801000000")] * 2
+    assert len(series(app, letter_id)) == 2
 
 
 # ---------------------------------------------------------------- editors' decisions
