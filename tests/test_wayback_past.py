@@ -298,6 +298,26 @@ def test_wayback_past_keeps_a_held_snapshot_s_capture_and_later_pages(
     assert len(series(app, letter_id)) == 2
 
 
+def test_wayback_past_capture_with_a_lost_later_page_and_no_count_is_left_out(
+        app: Flask, poller: Poller, wayback: WaybackClient, standin: WaybackStandIn) -> None:
+    url, options = "https://letters.example/paged", {"selector": "ol.signers li"}
+    uncounted = _paged(["Ada Lovelace", "Grace Hopper"], "?page=2", 0).replace(
+        b"<p>0 signatures</p>", b"")
+    early = standin.add(url, "20230801000000", uncounted, "text/html")  # page 2 never captured
+    standin.add(url, "20230815174800", _paged(["Ada Lovelace"], None, 1), "text/html")
+    letter_id = add_letter(app, url, kind="html")
+    target = Target(letter_id, "paged", url, "html", options)
+    backfill_wayback(poller, wayback, target, since="20230815")
+    before, messages = stored(app, letter_id), []
+
+    for _run in range(2):
+        outcomes = backfill_wayback(poller, wayback, target,
+                                    on_progress=lambda step: messages.append(step.message))
+        assert {o.capture.timestamp: o.outcome for o in outcomes}[early] == "missing"
+    assert stored(app, letter_id) == before
+    assert not [m for m in messages if "history rebuilt" in (m or "")]
+
+
 # ---------------------------------------------------------------- editors' decisions
 
 def _page(names: list[str]) -> bytes:

@@ -239,6 +239,10 @@ def fetch_past_capture(poller: Poller, client: WaybackClient, target: Target,
     if page is None:
         return CaptureOutcome(capture, "not_the_letter",
                               detail="the capture shows no count and no list"), None
+    if page.partial and page.result is not None and page.result.reported_count is None:
+        # Nothing to record; left out, it cannot make every later run rebuild again.
+        return CaptureOutcome(capture, "missing", detail="a later page has no capture near "
+                              "in time, and the page states no count"), None
     with poller.sessions() as session, session.begin():
         for copy in (page, *page.more):
             history.store_archive(session, sha256=copy.sha256, body=copy.body, url=copy.url,
