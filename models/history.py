@@ -181,15 +181,16 @@ def _restore(session: Session, rows: Sequence[SignerRow],
              returning: dict[tuple[str, int], tuple[int, int]], now: datetime) -> list[int]:
     if not returning:
         return []
-    restored = []
-    for row in rows:
-        hit = returning.get((row.name_key, row.occurrence))
-        if hit is None:
-            continue
-        session.execute(update(Signature).where(Signature.id == hit[0]).values(
-            removed_at=None, last_seen_at=now, position=row.position, raw=row.raw))
-        restored.append(hit[0])
-    return restored
+    restored = [(hit[0], row) for row in rows
+                if (hit := returning.get((row.name_key, row.occurrence))) is not None]
+    if restored:  # one statement for them all: a rebuilt history restores whole lists
+        table = Signature.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("sid")).values(
+                removed_at=None, last_seen_at=now, position=bindparam("pos"),
+                raw=bindparam("text")),
+            [{"sid": sig_id, "pos": row.position, "text": row.raw} for sig_id, row in restored])
+    return [sig_id for sig_id, _row in restored]
 
 
 SIGNATURE_COLUMNS = ("id", "person_id", *SignerRow._fields)

@@ -13,7 +13,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -211,12 +211,24 @@ class Poller:
             if newest is not None and observed_at <= newest.observed_at:
                 raise ValueError(f"{observed_at.isoformat()} is not after the letter's newest "
                                  f"snapshot ({newest.observed_at.isoformat()})")
-            result = _Recorder(session, letter, page, observed_at, self.settings).run()
-            if page.more and result.snapshot_id is not None:
-                _archive_more_pages(session, result.snapshot_id, page, observed_at)
-            if page.result is not None and result.snapshot_id is not None:
-                _learn_from_page(letter, page.result)
-            return result
+            return self.record_archived_in(session, letter, page, observed_at=observed_at)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session in a transaction of its own, taken in turn with this process's polls."""
+        with self._writing, self.sessions() as session, session.begin():
+            yield session
+
+    def record_archived_in(self, session: Session, letter: Letter, page: Page, *,
+                           observed_at: datetime) -> PollResult:
+        """Record a saved copy inside the caller's transaction, in any time order (a rebuild
+        of the letter's history replays it oldest first)."""
+        result = _Recorder(session, letter, page, observed_at, self.settings).run()
+        if page.more and result.snapshot_id is not None:
+            _archive_more_pages(session, result.snapshot_id, page, observed_at)
+        if page.result is not None and result.snapshot_id is not None:
+            _learn_from_page(letter, page.result)
+        return result
 
     def _record_unchanged(self, state: pollstate.PollState, scraped: Scraped, started: datetime,
                           duration_ms: int) -> PollResult:
@@ -321,13 +333,16 @@ def _learn_from_page(letter: Letter, result: ScrapeResult) -> None:
         letter.title = result.title[:500]
 
 
-def confirm_suspect(session: Session, snapshot: Snapshot, rules: RoleRules | None) -> None:
+def confirm_suspect(session: Session, snapshot: Snapshot, rules: RoleRules | None, *,
+                    alert: bool = True) -> None:
     """An editor confirmed a suspect snapshot: apply the list its archived pages show.
 
     The list is read again from the archived bytes of every page; the caller's transaction
-    holds the status change and the list together, and the alerts it causes."""
+    holds the status change and the list together, and the alerts it causes (none when a
+    rebuilt history re-applies an editor's old decision: ``alert=False``)."""
     _apply_confirmed_list(session, snapshot, rules)
-    alerts.after_snapshot(session, snapshot.id, now=utcnow())
+    if alert:
+        alerts.after_snapshot(session, snapshot.id, now=utcnow())
 
 
 def _apply_confirmed_list(session: Session, snapshot: Snapshot, rules: RoleRules | None) -> None:

@@ -1,8 +1,12 @@
 """Wayback backfill: a letter's Wayback Machine captures through the pipeline, oldest first,
 each at its capture time and citing its capture.
 
-Each capture is recorded in its own transaction (Poller.record_archived), so an interrupted
-run loses nothing, and a new run skips every capture at or before the letter's newest reading.
+Each capture newer than the letter's newest reading is recorded in its own transaction
+(Poller.record_archived), so an interrupted run loses nothing. Captures from before tracking
+began (or from a gap between readings) are fetched and archived first, then the letter's
+history is rebuilt with them in one transaction (tracker.backfill.rebuild_history); a capture
+from a moment some snapshot was read or confirmed across adds nothing and is skipped, so a
+second run changes nothing.
 A later page of a paginated list is read from its own capture nearest in time (Wayback
 redirects ``/web/<time>id_/<url>`` to it); when it has none within a day, the snapshot is
 marked partial and its incomplete list is not applied. A capture showing neither a count nor
@@ -20,9 +24,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
+from models import history
 from models.backfill import Progress, finish_job, newest_reading, start_job, write_progress
 from models.base import utcnow
+from models.bulk import chunks
+from models.letters import Archive
 from scrapers.base import ScrapeResult, Signer
 from scrapers.detect import parse_page
 from scrapers.errors import ParseError, RateLimited, SignwatchScrapeError
@@ -34,12 +42,16 @@ from scrapers.wayback import (
     RateLimiter,
     WaybackClient,
     capture_stamp,
+    capture_url,
     stamp_time,
 )
+from tracker.backfill import covered, read_spans, rebuild_history
 from tracker.poll import Page, PageCopy, Poller, PollResult
 
 log = logging.getLogger(__name__)
 SKIPPED = ("skipped", "missing", "not_the_letter")
+BEFORE_TRACKING = "before tracking began"
+REBUILT = "history rebuilt: "
 # A later page captured further than this from the first shows another moment's list.
 MAX_PAGE_DRIFT = timedelta(days=1)
 
@@ -120,26 +132,122 @@ def backfill_wayback(poller: Poller, client: WaybackClient, target: Target, *,
     pause than the fetcher waits: what was recorded stays, and the next run resumes."""
     with poller.sessions() as session:
         after = newest_reading(session, target.id)
+        spans = read_spans(session, target.id)
     captures = client.captures(target.url, since, until)
-    progress, outcomes = Progress(total=len(captures)), []
-    for capture in captures:
-        if after is not None and capture.at <= after:
-            done = CaptureOutcome(capture, "skipped",
-                                  detail=f"at or before the newest reading ({after.isoformat()})")
-        else:
-            done = backfill_capture(poller, client, target, capture)
-        outcomes.append(done)
-        progress = _advanced(progress, done)
-        if on_progress is not None:
-            on_progress(progress)
+    report = _Reporter(Progress(total=len(captures)), on_progress)
+    past = [c for c in captures if after is not None and c.at <= after]
+    outcomes = backfill_past(poller, client, target, past, spans, report) if past else []
+    for capture in [c for c in captures if c not in past]:
+        outcomes.append(report(backfill_capture(poller, client, target, capture)))
     return outcomes
 
 
-def _advanced(progress: Progress, done: CaptureOutcome) -> Progress:
-    return replace(progress, done=progress.done + 1,
-                   recorded=progress.recorded + done.recorded,
-                   skipped=progress.skipped + (done.outcome in SKIPPED),
-                   message=done.line())
+class _Reporter:
+    """Counts outcomes into the progress and hands each step to ``on_progress``."""
+
+    def __init__(self, progress: Progress, on_progress: Callable[[Progress], None] | None):
+        self.progress, self.on_progress = progress, on_progress
+
+    def __call__(self, done: CaptureOutcome) -> CaptureOutcome:
+        self.step(replace(self.progress, done=self.progress.done + 1,
+                          recorded=self.progress.recorded + done.recorded,
+                          skipped=self.progress.skipped + (done.outcome in SKIPPED),
+                          message=done.line()))
+        return done
+
+    def step(self, progress: Progress) -> None:
+        self.progress = progress
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+
+def backfill_past(poller: Poller, client: WaybackClient, target: Target,
+                  captures: list[CdxCapture], spans: list[tuple[Any, Any]],
+                  report: _Reporter) -> list[CaptureOutcome]:
+    """Captures from before the newest reading: fetched and archived one by one, then the
+    letter's history rebuilt with them in one transaction (none to add: nothing changes)."""
+    outcomes, pages = [], []
+    kept = archived_captures(poller, target, [c for c in captures if not covered(c.at, spans)])
+    for capture in captures:
+        if covered(capture.at, spans):
+            outcomes.append(report(CaptureOutcome(capture, "skipped",
+                                                  detail="the letter was read then already")))
+            continue
+        page = kept_page(poller, client, target, capture, kept.get(capture.at))
+        done = CaptureOutcome(capture, "fetched", detail=f"archived already, {BEFORE_TRACKING}")
+        if page is None:
+            done, page = fetch_past_capture(poller, client, target, capture)
+        outcomes.append(report(done))
+        if page is not None:
+            pages.append((capture, page))
+    if not pages:
+        return outcomes
+    rebuilt = rebuild_history(poller, target.id, [(c.at, page) for c, page in pages])
+    replayed = {c.timestamp: CaptureOutcome(c, rebuilt.results[c.at].outcome,
+                                            rebuilt.results[c.at], detail=BEFORE_TRACKING)
+                for c, _page in pages if c.at in rebuilt.results}
+    outcomes = [replayed.get(o.capture.timestamp, o) for o in outcomes]
+    report.step(replace(report.progress, recorded=report.progress.recorded + sum(
+        o.recorded for o in replayed.values()), message=(
+        f"{len(pages)} captures {BEFORE_TRACKING}; {REBUILT}{rebuilt.snapshots} snapshots")))
+    return outcomes
+
+
+def archived_captures(poller: Poller, target: Target,
+                      captures: list[CdxCapture]) -> dict[Any, str]:
+    """The archive key of each capture an interrupted run fetched already, by capture time
+    (a capture's first page is archived under the letter's URL at the capture's time)."""
+    found: dict[Any, str] = {}
+    with poller.sessions() as session:
+        for chunk in chunks([c.at for c in captures]):
+            found.update((at, sha) for sha, at in session.execute(
+                select(Archive.sha256, Archive.first_seen_at)
+                .where(Archive.url == target.url, Archive.first_seen_at.in_(chunk))))
+    return found
+
+
+def kept_page(poller: Poller, client: WaybackClient, target: Target, capture: CdxCapture,
+              sha256: str | None) -> Page | None:
+    """The capture read again from its archived bytes; None to fetch it (not archived, or a
+    list over several pages, whose later pages are fetched with it)."""
+    if sha256 is None:
+        return None
+    with poller.sessions() as session:
+        archive = session.get_one(Archive, sha256)
+        body, content_type = history.archived_body(archive), archive.content_type
+    try:
+        result, empty = parsed_or_empty(lambda: parse_page(
+            body, target.url, content_type, target.kind, target.options), target.kind)
+    except ParseError:
+        return None
+    if empty is not None or result.next_page_url:
+        return None
+    return Page(body=body, url=target.url, content_type=content_type, sha256=sha256,
+                result=result, http_status=200,
+                capture_url=capture_url(client.base_url, capture.timestamp, capture.original))
+
+
+def fetch_past_capture(poller: Poller, client: WaybackClient, target: Target,
+                       capture: CdxCapture) -> tuple[CaptureOutcome, Page | None]:
+    """Fetch one capture and archive its pages (a resumed run finds their bytes kept)."""
+    try:
+        page = capture_page(client, target, capture)
+    except RateLimited:
+        raise
+    except SignwatchScrapeError as exc:
+        return CaptureOutcome(capture, exc.outcome, detail=str(exc)), None
+    if page is None:
+        return CaptureOutcome(capture, "not_the_letter",
+                              detail="the capture shows no count and no list"), None
+    if page.partial and page.result is not None and page.result.reported_count is None:
+        # Nothing to record; left out, it cannot make every later run rebuild again.
+        return CaptureOutcome(capture, "missing", detail="a later page has no capture near "
+                              "in time, and the page states no count"), None
+    with poller.sessions() as session, session.begin():
+        for copy in (page, *page.more):
+            history.store_archive(session, sha256=copy.sha256, body=copy.body, url=copy.url,
+                                  content_type=copy.content_type, now=capture.at)
+    return CaptureOutcome(capture, "fetched", detail=BEFORE_TRACKING), page
 
 
 def backfill_capture(poller: Poller, client: WaybackClient, target: Target,
@@ -247,7 +355,11 @@ def start_background(app: Flask, target: Target, *, since: str | None = None,
 def run_job(poller: Poller, client: WaybackClient, job_id: int, target: Target,
             since: str | None, until: str | None) -> None:
     """Run a backfill, writing its progress to the job row after each capture."""
+    rebuilt: list[str] = []
+
     def progress(step: Progress) -> None:
+        if step.message and REBUILT in step.message:
+            rebuilt.append(step.message)  # the rebuild's line, kept for the job's last word
         _write_job(poller, job_id, lambda job: write_progress(job, step, utcnow()))
 
     try:
@@ -262,7 +374,7 @@ def run_job(poller: Poller, client: WaybackClient, job_id: int, target: Target,
         message = f"{type(exc).__name__}: {exc}"
         _write_job(poller, job_id, lambda job: finish_job(job, "failed", utcnow(), message))
         return
-    summary = summarise(outcomes)
+    summary = "; ".join([*rebuilt[-1:], summarise(outcomes)])
     _write_job(poller, job_id, lambda job: finish_job(job, "done", utcnow(), summary))
 
 
