@@ -230,3 +230,17 @@ def test_markdown_front_matter_without_people_is_no_list():
     body = b"---\ntitle: Notes\ntags: [a, b]\n---\n\nSome text about the campaign.\n"
     with pytest.raises(NoSignersFound):
         MARKDOWN.parse(body, "https://example.org/notes.md", {})
+
+
+def test_markdown_unannounced_run_of_signer_paragraphs_on_a_page_about_signing():
+    people = "\n\n".join(f"{name}, Professor of Sociology, University of {place}"
+                         for name, place in [("Ann Lee", "Iowa"), ("Bo Diaz", "Utah"),
+                                             ("Cy Park", "Ohio"), ("Di Moss", "Maine"),
+                                             ("Ed Fox", "Texas")])
+    body = (f"Dear President,\n\nWe ask you to act, as 113 percent of them did.\n\n"
+            f"With urgency,\n\n**5 total signers as of today.**\n\n{people}\n\n**Endnotes**\n\n"
+            f"1. A note.\n").encode()
+    result = MARKDOWN.parse(body, "https://example.org/letter.md", {})
+    assert [s.name for s in result.signers] == ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss",
+                                                "Ed Fox"]
+    assert result.reported_count == 5

@@ -52,6 +52,8 @@ _FRONT_TITLE = re.compile(r"""^title:\s*["']?(.*?)["']?\s*$""", re.M)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _MIN_NAME_SHARE = 0.6
+_MIN_UNMARKED_PARAGRAPHS = 5
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_]+\1\s*$")
 # A list of nothing but links, on a page that never speaks of signing, links to things
 # (statements, resources), not to signers.
 _BARE_LINK = re.compile(r"\[[^\]]+\]\([^)\s]+\)")
@@ -140,6 +142,11 @@ def signer_items(lines: list[str], titled: bool = False) -> list[str]:
     kept = [items for _, items in list_runs(lines)
             if _name_share(items, looks_like_proper_name) >= _MIN_NAME_SHARE
             and (speaks_of_signing or not all(map(_BARE_LINK.fullmatch, items)))]
+    if speaks_of_signing and not kept:
+        # A long run of "Name, Title, Institution" paragraphs on a page about signing is its
+        # signers even when no "Signed" line announces them ("With urgency,").
+        kept = [items for _, items in paragraph_runs(lines)
+                if len(items) >= _MIN_UNMARKED_PARAGRAPHS]
     return [item for items in kept for item in items]
 
 
@@ -213,8 +220,11 @@ def paragraph_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 
 def _plain_line(line: str) -> bool:
+    """A paragraph line: not a list item, heading, comment, table, fence or a bold line alone
+    (which heads what follows, as "**Endnotes**" does)."""
     return bool(line.strip()) and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
-        ("#", "<!--", "{:", "|", "```")) or _LINK_DEFINITION.match(line))
+        ("#", "<!--", "{:", "|", "```")) or _LINK_DEFINITION.match(line)
+        or _BOLD_LINE.match(line))
 
 
 def _names_someone(entry: tuple[int, str]) -> bool:
