@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.letters import TRUSTED, Letter, PollLog, Snapshot
+from models.overlap import candidate_pairs
 from models.rosters import Roster, RosterEntry, RosterMatch
-from models.signers import AuditLog, Facet, Person, Signature
+from models.signers import AuditLog, DistinctPeople, Facet, Person, Signature
 from models.users import User
 
 USER_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,80}$")
@@ -255,6 +256,62 @@ def split_person(session: Session, person_id: int, signature_ids: Iterable[int],
     return newcomer
 
 
+def queued_pair(session: Session, person_id: int, other_id: int) -> tuple[Person, Person]:
+    """The two people, older first, if they wait in the review queue as possibly one
+    (models.overlap.candidate_pairs); EditError otherwise."""
+    found = candidate_pairs(session, 1, between=(person_id, other_id))
+    if not found:
+        raise EditError(f"people #{person_id} and #{other_id} are not waiting for review")
+    return found[0]
+
+
+def confirm_pair(session: Session, person_id: int, other_id: int, *, user_id: int | None,
+                 now: datetime) -> Person:
+    """One human: the newer person is merged into the older (``merge_people``)."""
+    older, newer = queued_pair(session, person_id, other_id)
+    return merge_people(session, newer.id, older.id, user_id=user_id, now=now)
+
+
+def reject_pair(session: Session, person_id: int, other_id: int, *, user_id: int | None,
+                now: datetime) -> DistinctPeople:
+    """Two humans: remembered, so the pair never waits for review again."""
+    older, newer = queued_pair(session, person_id, other_id)
+    told = DistinctPeople(person_id=older.id, other_id=newer.id, decided_by_id=user_id,
+                          decided_at=now)
+    session.add(told)
+    audit(session, user_id=user_id, action="person.distinct", target=older, now=now,
+          new={"distinct_from": newer.id})
+    session.flush()
+    return told
+
+
+def signed_letters(session: Session, person_ids: Iterable[int]
+                   ) -> dict[int, list[tuple[Signature, Letter]]]:
+    """Person id -> its signatures and those of people merged into it, with their letters,
+    oldest first (deleted letters left out): what an editor weighs in the review queue."""
+    ids = list(set(person_ids))
+    if not ids:
+        return {}
+    owner = func.coalesce(Person.merged_into_id, Person.id)
+    stmt = (select(owner, Signature, Letter).join(Person, Person.id == Signature.person_id)
+            .join(Letter, Letter.id == Signature.letter_id)
+            .where(or_(Person.id.in_(ids), Person.merged_into_id.in_(ids)),
+                   Letter.deleted_at.is_(None))
+            .order_by(Signature.first_seen_at, Signature.id))
+    out: dict[int, list[tuple[Signature, Letter]]] = {}
+    for person_id, signature, letter in session.execute(stmt):
+        out.setdefault(person_id, []).append((signature, letter))
+    return out
+
+
+def pair_rows(session: Session, pairs: Sequence[tuple[Person, Person]]
+              ) -> list[dict[str, Any]]:
+    """Each queued pair with the letters each person signed, for the review page."""
+    letters = signed_letters(session, [p.id for pair in pairs for p in pair])
+    return [{"people": [{"person": p, "signed": letters.get(p.id, [])} for p in pair]}
+            for pair in pairs]
+
+
 def _person(session: Session, person_id: int) -> Person:
     person = session.get(Person, person_id)
     if person is None:
@@ -284,8 +341,10 @@ def match_rows(session: Session, matches: Sequence[RosterMatch]) -> list[dict[st
         RosterEntry.id.in_([m.roster_entry_id for m in matches])))}
     people = {p.id: p for p in session.scalars(select(Person).where(
         Person.id.in_([m.person_id for m in matches])))}
+    signed = signed_letters(session, people)
     return [{"match": m, "entry": entries.get(m.roster_entry_id),
-             "person": people.get(m.person_id)} for m in matches]
+             "person": people.get(m.person_id), "signed": signed.get(m.person_id, [])}
+            for m in matches]
 
 
 def all_rosters(session: Session) -> Sequence[Roster]:

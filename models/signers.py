@@ -58,6 +58,25 @@ class Person(Base):
     )
 
 
+class DistinctPeople(Base):
+    """Two people an editor judged to be different humans: their pair leaves the review
+    queue for good (models/overlap.py ``candidate_pairs``), and overlap keeps them apart."""
+
+    __tablename__ = "distinct_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                          index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "other_id"),
+        CheckConstraint("person_id < other_id", name="ordered"),
+    )
+
+
 class Signature(Base):
     """One signer line of one letter, from first seen to last seen (never deleted)."""
 

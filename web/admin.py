@@ -23,7 +23,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from models import Letter, Person, RosterMatch, Signature, editing, queries
+from models import Letter, Person, RosterMatch, Signature, editing, overlap, queries
 from models.base import utcnow
 from models.db import get_session
 from models.editing import EditError
@@ -325,7 +325,8 @@ def import_roster_upload(form: RosterImportForm) -> str | None:
 def matches() -> str:
     session = get_session()
     rows = editing.match_rows(session, editing.pending_matches(session))
-    return render_template("admin/matches.html", rows=rows, action=ActionForm())
+    pairs = editing.pair_rows(session, overlap.candidate_pairs(session))
+    return render_template("admin/matches.html", rows=rows, pairs=pairs, action=ActionForm())
 
 
 @bp.post("/matches/<int:match_id>/<any(confirm, reject):decision>")
@@ -339,6 +340,19 @@ def match_decide(match_id: int, decision: str) -> Response:
     decide_match(get_session(), match_id, accept=decision == "confirm",
                  user_id=_editor_id(), now=utcnow())
     return _done(f"Match #{match_id} {decision}ed.", "admin.matches")
+
+
+@bp.post("/matches/people/<int:person_id>/<int:other_id>/<any(confirm, reject):decision>")
+def pair_decide(person_id: int, other_id: int, decision: str) -> Response:
+    """A "possibly the same person" pair: confirm merges them, reject tells them apart."""
+    _require_valid(ActionForm())
+    decide = editing.confirm_pair if decision == "confirm" else editing.reject_pair
+    try:
+        decide(get_session(), person_id, other_id, user_id=_editor_id(), now=utcnow())
+    except EditError as exc:
+        return _refused(str(exc), "admin.matches")
+    said = "one person: merged" if decision == "confirm" else "different people"
+    return _done(f"People #{person_id} and #{other_id}: {said}.", "admin.matches")
 
 
 # --- facets and people ---------------------------------------------------------------------
