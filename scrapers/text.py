@@ -192,13 +192,15 @@ def strip_name_label(text: str) -> str:
 
 # An office printed before a legislator's name is their role, not part of the name
 # ("MEP Manon AUBRY", "Rep. Darrell Issa"); honorifics such as "Dr." stay as printed.
-_OFFICE = re.compile(r"^(?:MEPs?|MPs?|MSP|MLA|Rep\.|Sen\.|Cllr\.?|Councillor|Senator|"
-                     r"Representative|Congress(?:wo)?man|Assemblymember)\s+(?=[^\W\d_])")
+_OFFICE = re.compile(r"^(?:MEPs?|MPs?|MSP|MLA|Rep\.|Sen\.|Cllr\.?|Councillor|(?:State\s+)?Senator|"
+                     r"Representative|Congress(?:wo)?man|Assembly(?:member|man|woman)|"
+                     r"(?:Lt\.\s+)?Governor|Mayor|Supervisor|Judge|Hon\.|Honorable|"
+                     r"Council\s?(?:member|man|woman)|Commissioner)\s+(?=[^\W\d_])")
 
 
 def strip_office(text: str) -> str:
-    """'MEP Manon AUBRY ...' -> 'Manon AUBRY ...'."""
-    return _OFFICE.sub("", text, count=1)
+    """'MEP Manon AUBRY ...' -> 'Manon AUBRY ...'; 'Judge Hon. Ellen Chaitin' -> 'Ellen ...'."""
+    return _OFFICE.sub("", _OFFICE.sub("", text, count=1), count=1)
 
 
 _CONTACT = re.compile(r"\s*<[^<>\s@]+@[^<>\s]+>")

@@ -184,3 +184,17 @@ def test_html_shapes_a_one_item_list_alone_is_not_a_list():
     body = "<div><ul><li>Ann Lee</li></ul></div><p>Some text about the campaign.</p>"
     with pytest.raises(NoSignersFound):
         _parse(body)
+
+
+def test_html_shapes_alike_lists_in_grid_columns_are_one_list_offices_off_names():
+    column = ("<div class='endorsement-column'><h2>{0}</h2><ul class='endorsement-list'>{1}"
+              "</ul></div>")
+    orgs = "".join(f"<li>{n}</li>" for n in ["Labor Council", "UNITE HERE! Local 2", "Sierra Club"])
+    people = "".join(f"<li>{n}</li>" for n in ["Governor Jerry Brown (ret)",
+                                                "Supervisor Connie Chan",
+                                                "Judge Hon. Ellen Chaitin (ret)", "Tom Ammiano"])
+    body = (f"<nav><a href='/a'>Home</a><a href='/b'>About</a></nav>"
+            f"<div class='endorsements-grid'>{column.format('Organizations', orgs)}"
+            f"{column.format('Elected &amp; Community Leaders', people)}</div>")
+    assert _names(body) == ["Labor Council", "UNITE HERE! Local 2", "Sierra Club", "Jerry Brown",
+                            "Connie Chan", "Ellen Chaitin", "Tom Ammiano"]

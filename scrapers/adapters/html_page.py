@@ -146,7 +146,22 @@ def find_signer_groups(root: etree._Element) -> list[_Group]:
     # A one-item list belongs to the list that quotations cut it from, never stands alone.
     whole = [family for family in families.values()
              if any(group.size >= 2 or not _lone_list_item(group) for group in family)]
-    return max(whole, key=_family_score, default=[])
+    return max(whole + _cousin_families(whole), key=_family_score, default=[])
+
+
+def _cousin_families(families: list[list[_Group]]) -> list[list[_Group]]:
+    """Alike lists in alike sibling containers (one list per column of a grid) as one."""
+    cousins: dict[tuple[Any, ...], list[list[_Group]]] = {}
+    for family in families:
+        above = family[0].parent.getparent()
+        top = above.getparent() if above is not None else None
+        if top is not None:
+            first = family[0]
+            key = (top, above.tag, above.get("class"), first.parent.tag,
+                   first.parent.get("class"), first.tag, first.css_class)
+            cousins.setdefault(key, []).append(family)
+    return [[group for family in alike for group in family]
+            for alike in cousins.values() if len(alike) > 1]
 
 
 def _lone_list_item(group: _Group) -> bool:
