@@ -198,3 +198,25 @@ def test_html_shapes_alike_lists_in_grid_columns_are_one_list_offices_off_names(
             f"{column.format('Elected &amp; Community Leaders', people)}</div>")
     assert _names(body) == ["Labor Council", "UNITE HERE! Local 2", "Sierra Club", "Jerry Brown",
                             "Connie Chan", "Ellen Chaitin", "Tom Ammiano"]
+
+
+def test_html_shapes_names_inline_between_commas_are_one_signer_each():
+    people = ["Afrogameuses", "<b>Antoine Daniel</b>", "Manon Bril",
+              "<b>Canard PC, le magazine</b>", "Maxime Robinet, de Globtopus", "<b>jynxeez</b>",
+              "Adam Enzo (Shisheyu)", "<b>Aldeid</b>", "Alice Rage", "<b>Alice Thomas</b>",
+              "Allan Barte", "ZulZorander"]
+    body = ("<header><h2>Plus de 300 personnalités d’internet appellent à se mobiliser</h2>"
+            f"</header><p>Personnalités :</p><p>{', '.join(people)}</p>")
+    result = _parse(body)
+    assert [s.name for s in result.signers] == [
+        "Afrogameuses", "Antoine Daniel", "Manon Bril", "Canard PC", "Maxime Robinet",
+        "jynxeez", "Adam Enzo", "Aldeid", "Alice Rage", "Alice Thomas", "Allan Barte",
+        "ZulZorander"]
+    assert (result.reported_count, result.reported_count_at_least) == (300, True)
+
+
+def test_html_shapes_prose_naming_people_between_commas_is_no_list():
+    names = ", ".join(f"former President of Country {chr(65 + n)} Ann Lee{n}" for n in range(12))
+    body = (f"<p>More than 170 former heads of state, including {names}, today called on the "
+            "President to act in an open letter today.</p>")
+    assert _parse(body).listed_count == 0

@@ -67,6 +67,10 @@ _FOREIGN_HINT_WORDS = (b"firma", b"unterz", b"unterschr", b"podpis", b"ondertek"
 _FOREIGN_HINT_SPAN = 64 * 1024
 _MAX_HINTS_PER_WORD = 40
 _HINT_WINDOW = 300
+_MIN_INLINE_ITEMS = 10
+_INLINE_MAX_WORDS = 10
+_JOINING_WORDS = frozenset("de du des d' of from at for la le les von van di da del".split())
+_INLINE_NAME_SHARE = 0.8
 _LINE_NUMBER = re.compile(r"(\d{1,5})[.)]\s")
 _DONATION = re.compile(rb"(?i)\bdonat(?:ions?|ing)\b|\bdonors?\b")
 _SIGNING = re.compile(rb"(?i)\bsign|signat|undersign|endors|pledg|petition|open letter|sincerely")
@@ -362,6 +366,55 @@ def find_line_block(root: etree._Element) -> _LineBlock | None:
     if chain is not None and (best is None or chain.score > best.score):
         return chain
     return best
+
+
+@dataclass(slots=True)
+class _InlineList:
+    """Paragraphs whose text is a run of names between commas: one signer an item."""
+
+    parent: etree._Element
+    items: list[str]
+    score: float
+
+
+def find_inline_list(root: etree._Element) -> _InlineList | None:
+    """The paragraphs ("A, <b>B</b>, C, ...") under one parent holding the most names, or None."""
+    found: dict[etree._Element, list[str]] = {}
+    for paragraph in root.iter("p"):
+        text = text_of(paragraph)
+        if text.count(",") < _MIN_INLINE_ITEMS - 1 or _under(paragraph, _SIDE_TAGS):
+            continue
+        items = _inline_items(paragraph)
+        if any(len(item.split()) > _INLINE_MAX_WORDS for item in items):
+            continue  # a sentence among them: prose that names people ("including A, B, C")
+        named = sum(looks_like_name(item) for item in items)
+        if len(items) >= _MIN_INLINE_ITEMS and named >= _INLINE_NAME_SHARE * len(items):
+            found.setdefault(paragraph.getparent(), []).extend(items)
+    if not found:
+        return None
+    parent, items = max(found.items(), key=lambda entry: len(entry[1]))
+    return _InlineList(parent, items, float(len(items)))
+
+
+def _inline_items(paragraph: etree._Element) -> list[str]:
+    """The paragraph's comma-separated items; an element is one item whatever its commas
+    hold, and a part that starts with a preposition ("de Globtopus") belongs to the one
+    before (a lower-case handle such as "jynxeez" is a name of its own)."""
+    parts = [(piece, False) for piece in (paragraph.text or "").split(",")]
+    for child in paragraph:
+        if isinstance(child.tag, str) and child.tag not in ("br", "script", "style"):
+            parts.append((text_of(child), True))
+        parts += [(piece, False) for piece in (child.tail or "").split(",")]
+    items: list[str] = []
+    for text, whole in parts:
+        item = collapse_ws(text).strip(" .;:")
+        if not item:
+            continue
+        if not whole and items and item.split(" ", 1)[0] in _JOINING_WORDS:
+            items[-1] = f"{items[-1]}, {item}"
+        else:
+            items.append(item)
+    return items
 
 
 def _side_weight(block: etree._Element) -> float:
@@ -885,6 +938,11 @@ class HtmlAdapter:
             signers, fingerprint = _selected_signers(root, options)
             return _unmarked(signers), fingerprint
         groups, block = find_signer_groups(root), find_line_block(root)
+        inline = find_inline_list(root)
+        best = max(_family_score(groups), block.score if block is not None else 0.0)
+        if inline is not None and inline.score > best:
+            fingerprint = structure_fingerprint(inline.parent, "p", None)
+            return [_signer_from_line(item) for item in inline.items], fingerprint
         if block is not None and (not groups or block.score > _family_score(groups)):
             fingerprint = structure_fingerprint(block.block, "br", None)
             return _unmarked([_signer_from_line(line) for line in block.lines]), fingerprint
