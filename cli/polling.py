@@ -161,12 +161,20 @@ def _letter_or_fail(app: Flask, slug: str):
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load real example letters from the snapshots bundled in tests/fixtures/."""
+    """Load real example letters from the snapshots bundled in tests/fixtures/ (an empty
+    database is created first, as `signwatch db upgrade` does)."""
+    from sqlalchemy import inspect
+
+    from models import migrate
+    from models.db import get_engine
     from tracker.backfill import backfill
     from tracker.demo import DEMO_LETTERS, add_demo_letter
     from tracker.runtime import get_poller
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    engine = get_engine(app)
+    if not inspect(engine).has_table("letter"):  # a newcomer's first command, before make run
+        migrate.upgrade(engine)
     poller = get_poller(app)
     for demo in DEMO_LETTERS:
         with session_factory(app)() as session, session.begin():

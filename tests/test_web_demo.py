@@ -31,3 +31,13 @@ def test_demo_discharge_petition_party_composition(client, demo) -> None:
     assert (data["denominator"], data["known"], data["unknown"]) == (215, 215, 0)
     assert {v["value"]: v["signers"] for v in data["values"]} == {"Democratic": 211,
                                                                   "Republican": 4}
+
+
+def test_demo_on_a_database_never_migrated_sets_it_up_first(tmp_path) -> None:
+    from app import create_app
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}", "TESTING": True,
+                      "SECRET_KEY": "test"})
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "rms-open-letter-2021: 8 real snapshots" in result.output
