@@ -13,13 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import history
 from models.editing import EditError, audit, live_letter, set_letter_active
 from models.letters import Letter, Snapshot
 from models.queries import created_letter, slugify, unique_slug
 from models.signers import AuditLog
-from scrapers.scrape import parsed_or_empty
-from tracker.poll import Page, PageCopy, Poller, parse_archived
+from tracker.backfill import replayed_page
+from tracker.poll import Page, Poller
 
 
 @dataclass(frozen=True)
@@ -102,19 +101,8 @@ def _replays(session: Session, letter: Letter, since: datetime) -> list[Replay]:
         select(Snapshot).where(Snapshot.letter_id == letter.id, Snapshot.observed_at >= since,
                                Snapshot.status != "rejected", Snapshot.archive_sha256.is_not(None))
         .order_by(Snapshot.observed_at))
-    return [Replay(s.observed_at, s.last_confirmed_at, s.confirmations, _page_of(s, letter))
+    return [Replay(s.observed_at, s.last_confirmed_at, s.confirmations, replayed_page(s, letter))
             for s in snapshots]
-
-
-def _page_of(snapshot: Snapshot, letter: Letter) -> Page:
-    archive = snapshot.archive
-    assert archive is not None
-    result, empty_reason = parsed_or_empty(lambda: parse_archived(snapshot, letter), letter.kind)
-    more = tuple(PageCopy(m.url, history.archived_body(m.archive), m.archive.content_type,
-                          m.archive_sha256) for m in snapshot.more_pages)
-    return Page(body=history.archived_body(archive), url=snapshot.source_url or letter.url,
-                content_type=archive.content_type, sha256=archive.sha256, result=result,
-                empty_reason=empty_reason, more=more)
 
 
 def _keep_confirmations(poller: Poller, snapshot_id: int | None, replay: Replay) -> None:
