@@ -66,8 +66,10 @@ _FOREIGN_NOUN = (r"(?:signataires?|firmantes?|firmas?|firmatari[oe]?|firme|assin
                  r"unterzeichner(?:innen)?|unterschriften|ondertekenaars|handtekeningen|"
                  r"podpis(?:y|ów)|podpisů|подписей|подписи)")
 _NOT_GOAL = r"(?!\s*(?:needed|required|goal|to\s+go|more))"
-_LOWER_BOUND = re.compile(r"(?:more\s+than|over|at\s+least|upwards\s+of|plus\s+de|más\s+de|"
-                          r"mehr\s+als|über|oltre|più\s+di)\s*$", re.I)
+# "more than" and kin, in the languages letters are most often printed in
+_MORE_THAN = (r"more\s+than|over|at\s+least|upwards\s+of|plus\s+de|más\s+de|mehr\s+als|über|"
+              r"oltre|più\s+di")
+_LOWER_BOUND = re.compile(rf"(?:{_MORE_THAN})\s*$", re.I)
 _GOAL_BEFORE = re.compile(r"(?:\bof|\bgoal|\btarget|\breach|\bneeds?|/)\s*:?\s*$", re.I)
 # (pattern, strength): a phrase clearly about signatures outranks one about supporters or a total.
 _COUNT_PATTERNS = (
@@ -139,8 +141,7 @@ def find_count(text: str, *, zero_is_stated: bool = False) -> int | None:
 
 # A news lead or headline that opens on its count: "Over 200 Organizations From 67 Countries
 # Say", "More than 170 former heads of state ..., today called on ... in an open letter".
-_LEAD = re.compile(rf"^\W{{0,3}}(?:(?:more\s+than|over|nearly|almost|at\s+least|upwards\s+of|"
-                   rf"plus\s+de|près\s+de|más\s+de|mehr\s+als|über|oltre|più\s+di)\s+)?"
+_LEAD = re.compile(rf"^\W{{0,3}}(?:(?:{_MORE_THAN}|nearly|almost|près\s+de)\s+)?"
                    rf"({NUMBER})\+?\s+[^\W\d]", re.I)
 _LEAD_SENTENCE_END = re.compile(r"[.!?:;](?:\s|$)")
 _LEAD_VERB = re.compile(r"\b(?:says?|said|call(?:s|ed)?|urge[sd]?|demand(?:s|ed)?|tell|told|"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.adapters.markdown import MARKDOWN, table_signers, tables
+from scrapers.adapters.markdown import MARKDOWN, signature_marker, table_signers, tables
 from scrapers.errors import NoSignersFound
 
 RMS = Path(__file__).parent / "fixtures" / "rms_open_letter_2021_gitsnapshots"
@@ -121,7 +121,7 @@ def test_markdown_table_of_dates_is_not_a_signer_list():
 def test_markdown_real_table_of_file_sources_is_not_a_signer_list():
     """tests/fixtures/SOURCES.md is a real GitHub table (file, repository, commit, ...)."""
     lines = (RMS.parent / "SOURCES.md").read_text(encoding="utf-8").split("\n")
-    assert len(tables(lines)) >= 1 and table_signers(lines) == []
+    assert len(tables(lines)) >= 1 and table_signers(lines, signature_marker(lines)) == []
 
 
 @pytest.mark.parametrize("marker", [b"-", b"*", b"+", b"1.", b"12)"])

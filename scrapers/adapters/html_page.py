@@ -335,7 +335,7 @@ def _spread_sample(items: list[etree._Element]) -> list[etree._Element]:
 
 @dataclass(slots=True)
 class _LineBlock:
-    """One block whose text is split by <br> into signer lines."""
+    """A block read as signer lines: split at its <br>s, or (paragraphs) between commas."""
 
     block: etree._Element
     lines: list[str]
@@ -351,8 +351,6 @@ def find_line_block(root: etree._Element) -> _LineBlock | None:
     best: _LineBlock | None = None
     numbered: list[tuple[etree._Element, list[str], tuple[int, int]]] = []
     for block, breaks in parents.items():
-        if breaks < 1:
-            continue
         lines = _br_lines(block)
         if (span := _numbering(lines)) is not None:
             numbered.append((block, lines, span))
@@ -368,16 +366,7 @@ def find_line_block(root: etree._Element) -> _LineBlock | None:
     return best
 
 
-@dataclass(slots=True)
-class _InlineList:
-    """Paragraphs whose text is a run of names between commas: one signer an item."""
-
-    parent: etree._Element
-    items: list[str]
-    score: float
-
-
-def find_inline_list(root: etree._Element) -> _InlineList | None:
+def find_inline_list(root: etree._Element) -> _LineBlock | None:
     """The paragraphs ("A, <b>B</b>, C, ...") under one parent holding the most names, or None."""
     found: dict[etree._Element, list[str]] = {}
     for paragraph in root.iter("p"):
@@ -393,7 +382,7 @@ def find_inline_list(root: etree._Element) -> _InlineList | None:
     if not found:
         return None
     parent, items = max(found.items(), key=lambda entry: len(entry[1]))
-    return _InlineList(parent, items, float(len(items)))
+    return _LineBlock(parent, items, float(len(items)))
 
 
 def _inline_items(paragraph: etree._Element) -> list[str]:
@@ -588,8 +577,7 @@ def _side_by_side(table: etree._Element) -> list[int]:
     "Supporters in the House | Twitter | Supporters in the Senate | Twitter": two lists, one
     signer per group of columns in every row.
     """
-    if table.tag != "table":
-        table = next(table.iterancestors("table"), table)
+    table = _table_of(table)
     header = next((row for row in table.iter("tr") if row.find("td") is None), None)
     if header is None:
         return []
@@ -616,8 +604,7 @@ def _column_group_signer(row: etree._Element, start: int, width: int) -> Signer 
 
 def _cells_are_signers(table: etree._Element, rows: list[etree._Element]) -> bool:
     """A grid of names: no header text, three or more cells a row, each cell one named link."""
-    if table.tag != "table":  # rows under a tbody: the header is in the table's thead
-        table = next(table.iterancestors("table"), table)
+    table = _table_of(table)
     if any(text_of(th) for th in table.iter("th")):
         return False
     sample = _spread_sample(rows)
@@ -625,6 +612,13 @@ def _cells_are_signers(table: etree._Element, rows: list[etree._Element]) -> boo
     if len(wide) < _MIN_NAME_SHARE * len(sample):
         return False
     return all(_one_named_link(cell) for row in wide for cell in row.iter("td") if text_of(cell))
+
+
+def _table_of(rows_parent: etree._Element) -> etree._Element:
+    """The table of rows under a table or a tbody (a tbody's header is in the thead)."""
+    if rows_parent.tag == "table":
+        return rows_parent
+    return next(rows_parent.iterancestors("table"), rows_parent)
 
 
 def _cell_texts(row: etree._Element) -> list[str]:
@@ -941,8 +935,8 @@ class HtmlAdapter:
         inline = find_inline_list(root)
         best = max(_family_score(groups), block.score if block is not None else 0.0)
         if inline is not None and inline.score > best:
-            fingerprint = structure_fingerprint(inline.parent, "p", None)
-            return [_signer_from_line(item) for item in inline.items], fingerprint
+            fingerprint = structure_fingerprint(inline.block, "p", None)
+            return [_signer_from_line(item) for item in inline.lines], fingerprint
         if block is not None and (not groups or block.score > _family_score(groups)):
             fingerprint = structure_fingerprint(block.block, "br", None)
             return _unmarked([_signer_from_line(line) for line in block.lines]), fingerprint

@@ -223,8 +223,8 @@ def _person_affiliation(item: Any, affiliation_field: str | None,
     for source in (holder, holder.get("additional_data")):
         if isinstance(source, dict):
             for key in _AFFILIATION_KEYS:
-                if name_field == f'"{key}"':
-                    continue
+                if name_field and parse_path(name_field) == [key]:
+                    continue  # the entry's name, not its affiliation
                 value = source.get(key)
                 if isinstance(value, dict):  # "organization": {"name": ..., "url": ...}
                     value = value.get("name")

@@ -125,10 +125,9 @@ def signature_marker(lines: list[str]) -> int | None:
     return next((i for i, line in enumerate(lines) if _SIGNATURE_MARKER.match(line)), None)
 
 
-def signer_items(lines: list[str], titled: bool = False) -> list[str]:
-    """The list items that are signers (see the module docstring for the rule); ``titled``:
-    the page's title announces the signatures, as a "Signed" line would at its top."""
-    marker = -1 if titled else signature_marker(lines)
+def signer_items(lines: list[str], marker: int | None) -> list[str]:
+    """The list items that are signers (see the module docstring for the rule); ``marker``:
+    the line announcing them (``signature_marker``; -1 when the page's title does)."""
     if marker is not None:
         section = lines[marker + 1 :]
         runs = [run for run in list_runs(section) + line_runs(section) + paragraph_runs(section)
@@ -348,9 +347,9 @@ def _cell(header: list[str], cells: list[str], pattern: re.Pattern[str]) -> str 
     return (cells[column] or None) if column is not None else None
 
 
-def table_signers(lines: list[str]) -> list[Signer]:
-    """Signers of the tables most clearly signer lists: a name header beats names alone."""
-    marker = signature_marker(lines)
+def table_signers(lines: list[str], marker: int | None) -> list[Signer]:
+    """Signers of the tables most clearly signer lists (``marker``: ``signature_marker``):
+    a name header beats names alone."""
     found = [(_signer_table_strength(start, header, rows, marker), header, rows)
              for start, header, rows in tables(lines)]
     best = max((strength for strength, _, _ in found), default=0)
@@ -418,11 +417,12 @@ class MarkdownAdapter:
         lines = text.split("\n")
         title = markdown_title(front, text)
         titled = bool(title and _SIGNATURE_MARKER.match(title))
-        table = tuple(table_signers(lines))
+        marker = signature_marker(lines)
+        table = tuple(table_signers(lines, marker))
+        marker = -1 if titled else marker
         # Beside a table of signers, unmarked bullets explain it; they sign nothing.
-        marked = titled or signature_marker(lines) is not None
-        items = heading_records(lines) or (signer_items(lines, titled)
-                                           if marked or not table else [])
+        items = heading_records(lines) or (signer_items(lines, marker)
+                                           if marker is not None or not table else [])
         signers = tuple(s for s in map(signer_from_item, items) if s is not None) + table
         if not signers:
             signers = front_matter_signers(front)
