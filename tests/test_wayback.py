@@ -22,7 +22,7 @@ from scrapers.wayback import (
     parse_cdx,
 )
 from tests.tracking import add_letter
-from tests.wayback import WaybackStandIn
+from tests.wayback import WaybackStandIn, series, signers
 from tracker.backfill import backfill
 from tracker.demo import DEMO_LETTERS
 from tracker.guard import GuardSettings
@@ -80,22 +80,6 @@ def reference_backfill(app: Flask, poller: Poller, demo) -> int:
     letter_id = add_letter(app, demo.url + "#from-files", kind=demo.kind)
     backfill(poller, letter_id, demo.url, demo.kind, {}, demo.capture_list())
     return letter_id
-
-
-def series(app: Flask, letter_id: int) -> list[tuple]:
-    with session_factory(app)() as session:
-        return [(s.observed_at, s.last_confirmed_at, s.confirmations, s.reported_count,
-                 s.listed_count, s.list_sha256, s.status, s.archive_sha256)
-                for s in session.scalars(select(Snapshot).where(Snapshot.letter_id == letter_id)
-                                         .order_by(Snapshot.observed_at))]
-
-
-def signers(app: Flask, letter_id: int) -> list[tuple]:
-    with session_factory(app)() as session:
-        return [(s.name_key, s.occurrence, s.position, s.first_seen_at, s.removed_at)
-                for s in session.scalars(select(Signature).where(
-                    Signature.letter_id == letter_id).order_by(Signature.name_key,
-                                                               Signature.occurrence))]
 
 
 def serve_demo(standin: WaybackStandIn, slug: str) -> None:

@@ -19,7 +19,7 @@ from scrapers.fetch import Fetcher, FetchSettings, build_client
 from scrapers.wayback import WaybackClient, stamp_time
 from tests.editors import post
 from tests.tracking import add_letter
-from tests.wayback import WaybackStandIn, stamp
+from tests.wayback import WaybackStandIn, series, signers, stamp
 from tracker import backfill as backfill_module
 from tracker.backfill import backfill, page_from_file
 from tracker.demo import DEMO_LETTERS
@@ -68,22 +68,6 @@ def from_scratch(app: Flask, poller: Poller) -> int:
     letter_id = add_letter(app, RMS.url + "#from-scratch", kind=RMS.kind)
     backfill(poller, letter_id, RMS.url, RMS.kind, {}, CAPTURES)
     return letter_id
-
-
-def series(app: Flask, letter_id: int) -> list[tuple]:
-    with session_factory(app)() as session:
-        return [(s.observed_at, s.last_confirmed_at, s.confirmations, s.reported_count,
-                 s.listed_count, s.list_sha256, s.status, s.archive_sha256)
-                for s in session.scalars(select(Snapshot).where(Snapshot.letter_id == letter_id)
-                                         .order_by(Snapshot.observed_at))]
-
-
-def signers(app: Flask, letter_id: int) -> list[tuple]:
-    with session_factory(app)() as session:
-        return [(s.name_key, s.occurrence, s.position, s.first_seen_at, s.removed_at)
-                for s in session.scalars(select(Signature).where(
-                    Signature.letter_id == letter_id).order_by(Signature.name_key,
-                                                               Signature.occurrence))]
 
 
 def events(app: Flask, letter_id: int) -> list[tuple]:

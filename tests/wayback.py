@@ -12,9 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from flask import Flask
 from pytest_httpserver import HTTPServer
+from sqlalchemy import select
 from werkzeug import Request, Response
 
+from models import Signature, Snapshot
+from models.db import session_factory
 from scrapers.wayback import stamp_time
 from tracker.backfill import CONTENT_TYPES
 
@@ -117,3 +121,21 @@ class WaybackStandIn:
             return Response("", status=302,
                             headers={"Location": f"/web/{best.timestamp}id_/{url}"})
         return Response(best.body, content_type=best.content_type)
+
+
+def series(app: Flask, letter_id: int) -> list[tuple]:
+    """Each snapshot of the letter as the fields a rebuilt series must reproduce, oldest first."""
+    with session_factory(app)() as session:
+        return [(s.observed_at, s.last_confirmed_at, s.confirmations, s.reported_count,
+                 s.listed_count, s.list_sha256, s.status, s.archive_sha256)
+                for s in session.scalars(select(Snapshot).where(Snapshot.letter_id == letter_id)
+                                         .order_by(Snapshot.observed_at))]
+
+
+def signers(app: Flask, letter_id: int) -> list[tuple]:
+    """Each signature of the letter as the fields a rebuilt history must reproduce."""
+    with session_factory(app)() as session:
+        return [(s.name_key, s.occurrence, s.position, s.first_seen_at, s.removed_at)
+                for s in session.scalars(select(Signature).where(
+                    Signature.letter_id == letter_id).order_by(Signature.name_key,
+                                                               Signature.occurrence))]
