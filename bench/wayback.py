@@ -37,7 +37,10 @@ CAPTURES = {c.at.strftime("%Y%m%d%H%M%S"): c.path.read_bytes() for c in RMS.capt
 
 
 class StandIn(http.server.BaseHTTPRequestHandler):
-    """The CDX rows and the raw captures of the RMS letter; nothing else."""
+    """The CDX rows and the raw captures of the RMS letter (``captures``: stamp -> body, the
+    letter's real ones unless a bench sets others); nothing else."""
+
+    captures: dict[str, bytes] = CAPTURES
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         parts = urlsplit(self.path)
@@ -45,10 +48,10 @@ class StandIn(http.server.BaseHTTPRequestHandler):
             assert parse_qs(parts.query)["url"] == [RMS.url]
             rows = [["timestamp", "original", "statuscode", "digest", "mimetype"]] + [
                 [stamp, RMS.url, "200", hashlib.sha1(body).hexdigest(), "text/markdown"]
-                for stamp, body in sorted(CAPTURES.items())]
+                for stamp, body in sorted(self.captures.items())]
             return self._send(200, json.dumps(rows).encode(), "application/json")
         if parts.path.startswith("/web/"):
-            return self._send(200, CAPTURES[parts.path[5:19]], "text/markdown")
+            return self._send(200, self.captures[parts.path[5:19]], "text/markdown")
         return self._send(404, b"", "text/plain")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:

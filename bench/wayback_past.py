@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.server
-import json
 import sys
 import tempfile
 import threading
@@ -25,12 +24,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout, not an install
 
 from bench.synthetic import generated_line  # noqa: E402
-from bench.wayback import fresh_app  # noqa: E402
+from bench.wayback import StandIn, fresh_app  # noqa: E402
 from models.db import get_engine  # noqa: E402
 from scrapers.detect import parse_page  # noqa: E402
 from tracker.demo import DEMO_LETTERS  # noqa: E402
@@ -51,39 +49,10 @@ def rms_captures() -> list[tuple[datetime, bytes]]:
     return [(c.at.astimezone(UTC), c.path.read_bytes()) for c in RMS.capture_list()]
 
 
-class Served:
-    """The captures the stand-in answers with (set per case)."""
-
-    captures: dict[str, bytes] = {}
-
-
-class StandIn(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        parts = urlsplit(self.path)
-        if parts.path == "/cdx/search/cdx":
-            rows = [["timestamp", "original", "statuscode", "digest", "mimetype"]] + [
-                [stamp, RMS.url, "200", hashlib.sha1(body).hexdigest(), "text/markdown"]
-                for stamp, body in sorted(Served.captures.items())]
-            return self._send(200, json.dumps(rows).encode(), "application/json")
-        if parts.path.startswith("/web/"):
-            return self._send(200, Served.captures[parts.path[5:19]], "text/markdown")
-        return self._send(404, b"", "text/plain")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_args) -> None:
-        pass
-
-
 def timed(kind: str, base_url: str, captures: list[tuple[datetime, bytes]],
           polled: int) -> float:
     """Seconds for the Wayback backfill alone ("past": after ``polled`` live polls)."""
-    Served.captures = {at.strftime("%Y%m%d%H%M%S"): body for at, body in captures}
+    StandIn.captures = {at.strftime("%Y%m%d%H%M%S"): body for at, body in captures}
     with tempfile.TemporaryDirectory() as folder:
         app, target = fresh_app(Path(folder), base_url)
         poller = get_poller(app)
