@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, utcnow
-from models.history import _insert_ignoring_conflicts
+from models.history import insert_ignoring_conflicts
 from models.letters import Letter
 
 EVENT_KINDS = ("milestone", "surge", "notable_signer", "notable_signer_removed", "suspect",
@@ -134,7 +134,7 @@ def event_row(subscription_id: int, *, letter_id: int | None, snapshot_id: int |
 def add_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Queue events in the outbox in one statement; a key already queued is a no-op."""
     if rows:
-        session.execute(_insert_ignoring_conflicts(session, AlertEvent), list(rows))
+        session.execute(insert_ignoring_conflicts(session, AlertEvent), list(rows))
 
 
 def recent_events(session: Session, letter_id: int,

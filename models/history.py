@@ -49,7 +49,7 @@ def store_archive(session: Session, *, sha256: str, body: bytes, url: str,
         values = {"sha256": sha256, "url": url, "content_type": content_type,
                   "size": len(body), "compression": "gzip", "body": compressed_body(body),
                   "first_seen_at": now}
-        session.execute(_insert_ignoring_conflicts(session, Archive).values(**values))
+        session.execute(insert_ignoring_conflicts(session, Archive).values(**values))
     return sha256
 
 
@@ -61,7 +61,8 @@ def compressed_body(body: bytes) -> bytes:
     return gzip.compress(body, 6)
 
 
-def _insert_ignoring_conflicts(session: Session, model: type):
+def insert_ignoring_conflicts(session: Session, model: type):
+    """An INSERT into ``model``'s table that skips rows whose unique key is taken."""
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
