@@ -43,10 +43,22 @@ from bench.synthetic import generated_name  # noqa: E402
 from models import Base, Letter, queries  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.db import get_engine, session_factory  # noqa: E402
-from tests.rendering import FETCH_TABLE_PAGE  # noqa: E402
 from tracker.runtime import get_poller  # noqa: E402
 
-PAGE = FETCH_TABLE_PAGE.encode()  # the page the render tests read: same markup, same script
+PAGE = b"""<!DOCTYPE html><html><head><title>Open letter (bench)</title></head><body>
+<h1>Open letter</h1><p class="counter"><span id="count">0</span> signatures</p>
+<table id="signers"><thead><tr><th>Name</th><th>Affiliation</th></tr></thead><tbody></tbody>
+</table><script>
+fetch('signers.json').then(r => r.json()).then(data => {
+  document.getElementById('count').textContent = data.total;
+  const body = document.querySelector('#signers tbody');
+  for (const s of data.signers) {
+    const row = body.insertRow();
+    row.insertCell().textContent = s.name;
+    row.insertCell().textContent = s.affiliation;
+  }
+});
+</script></body></html>"""
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -1,4 +1,4 @@
-"""Pages that only a browser completes, served on loopback for the render tests and bench."""
+"""Pages that only a browser completes, served on loopback for the render tests."""
 
 from __future__ import annotations
 
