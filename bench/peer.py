@@ -122,7 +122,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--peer", required=True, help="the changedetection.io command")
     parser.add_argument("--letters", type=int, default=100)
+    parser.add_argument("--pages", choices=("real", "html"), default="real",
+                        help="real: the RMS Markdown letter (936 signers); html: the "
+                        "Mozilla AI-safety signatures page (1,821 signers)")
     args = parser.parse_args()
+    Site.pages = args.pages
     urls = start_server_process(args.letters)
     Site.set(round=FIRST, validators=True)
     peer = peer_first_round(args.peer, urls)

@@ -57,6 +57,9 @@ from tracker.scheduler import Ticker
 RMS = Path(__file__).resolve().parent.parent / "tests/fixtures/rms_open_letter_2021_gitsnapshots"
 SNAPSHOTS = [path.read_bytes() for path in sorted(RMS.glob("index.md__*.md"))]
 GOOD_OUTCOMES = {"first", "changed", "unchanged"}
+MOZILLA = (Path(__file__).resolve().parent.parent / "tests/fixtures/"
+           "mozilla_ai_safety_openness_statement_2023_html/"
+           "ai-safety_signatures_index.html__10c62c5a58.html").read_bytes()
 LINES = [ln for ln in (RMS / "index.md__0050__8c732e0c21.md").read_text().splitlines()
          if ln.startswith("- ")]
 
@@ -66,6 +69,8 @@ class Site:
 
     ``real`` pages are the RMS letter's real snapshots (220 signers, then 936): a changed
     round parses and stores the real growth. ``small`` pages hold 10-11 signer lines.
+    ``html`` is the real Mozilla AI-safety signatures page (1,821 signers, 107 KB), the
+    same every round.
     ``state`` (round, validators) is shared memory, so a server in another process follows
     the rounds the benchmark sets."""
 
@@ -84,6 +89,8 @@ class Site:
 
     @classmethod
     def body(cls) -> bytes:
+        if cls.pages == "html":
+            return MOZILLA
         if cls.pages == "real":
             return SNAPSHOTS[min(cls.state[0], len(SNAPSHOTS) - 1)]
         lines = LINES[: 10 + cls.state[0]]
@@ -108,7 +115,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: bytes, etag: str | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "text/markdown; charset=utf-8")
+        kind = "html" if Site.pages == "html" else "markdown"
+        self.send_header("Content-Type", f"text/{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         if etag:
             self.send_header("ETag", etag)
@@ -125,7 +133,8 @@ def start_hosts(count: int) -> list[str]:
         host = f"127.0.{1 + n // 250}.{1 + n % 250}"
         server = http.server.ThreadingHTTPServer((host, 0), Handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        urls.append(f"http://{host}:{server.server_address[1]}/letter.md")
+        suffix = "html" if Site.pages == "html" else "md"
+        urls.append(f"http://{host}:{server.server_address[1]}/letter.{suffix}")
     return urls
 
 
@@ -203,7 +212,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--letters", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--pages", choices=("real", "small"), default="real")
+    parser.add_argument("--pages", choices=("real", "small", "html"), default="real")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--database-url", help="an empty database (default: a temporary "
                         "SQLite file)")
