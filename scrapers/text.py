@@ -81,6 +81,7 @@ _COUNT_PATTERNS = (
     (re.compile(rf"({NUMBER})\+?\s*(?:[\w-]+\s+)?(?:supporters?|endorsers?)\b{_NOT_GOAL}",
                 re.I), 2),
     (re.compile(rf"\b(?:{_NOUN}|total)\s*:?\s*({NUMBER})(?!\s*%)(?!\s*(?:goal|needed))", re.I), 1),
+    (re.compile(rf"({NUMBER})\s+total\b", re.I), 1),
 )
 
 
@@ -309,7 +310,8 @@ _PLACEHOLDER = re.compile(
     r"\byour[\s_-]*(?:full[\s_-]*)?name\b|\bexample[\s_-]+(?:name|inc\b|org\b|corp|company|"
     r"person|signer|user)|\bexample\.(?:com|org|net)\b|@(?:example|your[\w-]*)\b|\byyyy-mm-dd\b|"
     r"\bbe\s+the\s+first\s+to\s+sign\b|\bfirst[\s_-]+last\b|\bname\s+surname\b|"
-    r"\badd\s+your\s+(?:name|signature)\b|\bname\s+here",
+    r"\badd\s+your\s+(?:name|signature)\b|\bname\s+here|"
+    r"[(<\[]\s*your\s[^()<>\[\]]*[)>\]]",
     re.I,
 )
 _CONNECTORS = frozenset(

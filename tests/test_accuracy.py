@@ -65,17 +65,20 @@ def misses(case: dict[str, Any], result: ScrapeResult | ParseError) -> list[str]
 
 
 def score_lines() -> list[str]:
-    """One 'kind: exact/total' line per kind, then each miss with got/expected."""
+    """One 'kind: exact/total' line per kind and per batch, then each miss with got/expected."""
     lines, missed = [], []
     by_kind: dict[str, list[bool]] = defaultdict(list)
+    by_batch: dict[str, list[bool]] = defaultdict(list)
     for case in load_cases():
         wrong = misses(case, read_case(case))
         by_kind[case["kind"]].append(not wrong)
+        by_batch[case.get("batch", "tuned")].append(not wrong)
         missed += [f"MISS {case['path']} [{case['kind']}]: {'; '.join(wrong)}"] if wrong else []
     for kind in sorted(by_kind):
         lines.append(f"{kind}: {sum(by_kind[kind])}/{len(by_kind[kind])}")
     total = [ok for oks in by_kind.values() for ok in oks]
     lines.append(f"all: {sum(total)}/{len(total)}")
+    lines += [f"batch {name}: {sum(oks)}/{len(oks)}" for name, oks in sorted(by_batch.items())]
     return lines + missed
 
 

@@ -244,3 +244,46 @@ def test_markdown_unannounced_run_of_signer_paragraphs_on_a_page_about_signing()
     assert [s.name for s in result.signers] == ["Ann Lee", "Bo Diaz", "Cy Park", "Di Moss",
                                                 "Ed Fox"]
     assert result.reported_count == 5
+
+
+def _names(body: str, url: str = "https://example.org/signatories.md") -> list[str]:
+    return [s.name for s in MARKDOWN.parse(body.encode(), url, {}).signers]
+
+
+def test_markdown_thematic_break_before_signer_lines_is_no_signer():
+    body = ("# Signatories\n\nSign using the form.\n\n---\n**Ann Lee** - *reader* <br> \n"
+            "**Bo Diaz** - *translator* <br> \n***\n")
+    assert _names(body) == ["Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_table_example_rows_in_italics_and_your_placeholders_are_no_signers():
+    body = ("# Signatures\n\n| # | Name / Handle | Role |\n|---|---|---|\n"
+            "| 1 | *Maintainer* | Developer |\n| 2 | luciodaou | Developer |\n\n"
+            "| Organization | Tier |\n|---|---|\n| (your organization) | Monthly |\n")
+    assert _names(body) == ["luciodaou"]
+
+
+def test_markdown_entry_format_and_rules_after_the_marker_are_no_signers():
+    body = ("# Signatories\n\n## Governance\n\n- This list is non-authoritative and non-binding.\n"
+            "- The RFC text governs; signatures do not modify requirements.\n"
+            "- No fees, tokens, or preferential status are associated with signing.\n\n"
+            "## Signatories\n\n- Name — Affiliation — Date — Optional note\n")
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/signatories.md", {})
+
+
+def test_markdown_one_paragraph_opening_on_a_bold_name_is_a_signer():
+    body = ("# Signatories\n\nThe following people endorse the addendum.\n\n---\n\n"
+            "**Matthew Cullum**, VP of Engineering, thatDot Inc., [LinkedIn](https://x.org/m)\n")
+    assert _names(body) == ["Matthew Cullum"]
+
+
+def test_markdown_one_bold_word_paragraph_is_no_signer():
+    body = "# Signatories\n\n**Note**, the list opens next week.\n\n- Ann Lee\n- Bo Diaz\n"
+    assert _names(body) == ["Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_page_titled_signatories_states_a_total_without_the_noun():
+    body = "# Signatories\n\n**0** total — **0** human, **0** digital minds.\n\n_None yet._\n"
+    result = MARKDOWN.parse(body.encode(), "https://example.org/signatories.md", {})
+    assert (result.reported_count, result.signers) == (0, ())

@@ -31,6 +31,7 @@ def _page(before: str, rows: int, after: str) -> bytes:
         ("more than 1,140 signatures", 1140, True),
         ("Signed by over 300 people", 300, True),
         ("Join 5,000 supporters", 5000, False),
+        ("42 total, 30 people and 12 organisations", 42, False),
     ],
 )
 def test_stated_counts_read_the_phrases_pages_print(text, value, at_least):

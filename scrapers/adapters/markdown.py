@@ -54,6 +54,12 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _MIN_NAME_SHARE = 0.6
 _MIN_UNMARKED_PARAGRAPHS = 5
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)[^*_]+\1\s*$")
+# "---", "***", "___" (spaced or not): a rule between sections, never a signer line
+_THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+# "**Matthew Cullum**, VP of Engineering, ...": a paragraph that opens on a bolded name
+_BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^*_]+)(?:\*\*|__)\s*[,(\u2013\u2014-]")
+# "*Maintainer*", "_(your name)_": a table's example row names its signer in italics
+_ITALIC_CELL = re.compile(r"^\s*([*_])(?!\1)[^*_]+\1\s*$")
 # A list of nothing but links, on a page that never speaks of signing, links to things
 # (statements, resources), not to signers.
 _BARE_LINK = re.compile(r"\[[^\]]+\]\([^)\s]+\)")
@@ -131,10 +137,12 @@ def signer_items(lines: list[str], marker: int | None) -> list[str]:
     if marker is not None:
         section = lines[marker + 1 :]
         runs = [run for run in list_runs(section) + line_runs(section) + paragraph_runs(section)
-                if not _introduced_elsewhere(section, run[0])]
+                if not _introduced_elsewhere(section, run[0])
+                and not all(map(_is_sentence, run[1]))]
         named = [items for _, items in sorted(runs) if _name_share(items) >= _MIN_NAME_SHARE]
         after = named or [items for start, items in list_runs(section)
-                          if not _introduced_elsewhere(section, start)]
+                          if not _introduced_elsewhere(section, start)
+                          and not all(map(_is_sentence, items))]
         if after:
             return [item for items in after for item in items]
     speaks_of_signing = any(_SIGNING_WORDS.search(line) for line in lines)
@@ -190,7 +198,8 @@ def line_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
     current: list[str] = []
     for index, line in enumerate(lines + [""]):
         plain = line.strip() and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
-            ("#", "<!--", "{:", "|")) or _LINK_DEFINITION.match(line))
+            ("#", "<!--", "{:", "|")) or _LINK_DEFINITION.match(line)
+            or _THEMATIC_BREAK.match(line))
         if plain:
             current.append(_HARD_BREAK.sub("", line.strip()))
             continue
@@ -212,10 +221,24 @@ def paragraph_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
             current.append((index, _HARD_BREAK.sub("", line.strip())))
             continue
         named = longest_run(current, _names_someone)
-        if len(named) >= 2:
+        if len(named) >= 2 or (named and _bold_named(named[0][1])
+                               and _after_blank(lines, named[0][0])):
             runs.append((named[0][0], [text for _, text in named]))
         current = []
     return runs
+
+
+def _after_blank(lines: list[str], index: int) -> bool:
+    """Does the line at ``index`` open a paragraph (not end a block of lines)?"""
+    return index == 0 or not lines[index - 1].strip()
+
+
+def _bold_named(line: str) -> bool:
+    """Does the line open on a bolded full name ("**Jane Doe**, Title")? It is a signer line
+    even alone, where one plain paragraph could be any sentence."""
+    bold = _BOLD_LEAD.match(line)
+    return bool(bold) and len(bold.group(1).split()) >= 2 and looks_like_proper_name(
+        bold.group(1).strip())
 
 
 def _plain_line(line: str) -> bool:
@@ -223,7 +246,12 @@ def _plain_line(line: str) -> bool:
     (which heads what follows, as "**Endnotes**" does)."""
     return bool(line.strip()) and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
         ("#", "<!--", "{:", "|", "```")) or _LINK_DEFINITION.match(line)
-        or _BOLD_LINE.match(line))
+        or _BOLD_LINE.match(line) or _THEMATIC_BREAK.match(line))
+
+
+def _is_sentence(item: str) -> bool:
+    """'The RFC text governs; signatures do not modify requirements.': a rule, not a signer."""
+    return len(item.split()) > 3 and plain_text(item).endswith((".", "!", "?"))
 
 
 def _names_someone(entry: tuple[int, str]) -> bool:
@@ -248,6 +276,8 @@ def signer_from_item(item: str) -> Signer | None:
                       affiliation=plain_text(emphasised.group(3)) or None)
     text = plain_text(raw) if _may_hold_markup(raw) else raw  # raw is plain text already
     name, affiliation = split_name_affiliation(text)
+    if _NAME_HEADER.match(name):  # "Name — Affiliation — Date": the entry format, not a signer
+        return None
     return Signer(raw=raw, name=name or raw, affiliation=affiliation)
 
 
@@ -331,8 +361,11 @@ def signer_from_row(header: list[str], row: list[str]) -> Signer | None:
     cells = [plain_text(cell) for cell in row[: len(header)]]
     cells += [""] * (len(header) - len(cells))
     column = _name_column(header)
-    name = cells[column if column is not None else _first_text_column(header)]
+    at = column if column is not None else _first_text_column(header)
+    name = cells[at]
     if not name or has_template_markup(name) or any(map(is_placeholder, cells)):
+        return None
+    if _ITALIC_CELL.match(row[at]):  # the template's example row, set in italics
         return None
     labels = [plain_text(cell) or f"column {i + 1}" for i, cell in enumerate(header)]
     role, affiliation = (_cell(header, cells, pattern)
@@ -383,10 +416,11 @@ def _may_hold_markup(text: str) -> bool:
     return "[" in text or "*" in text or "_" in text or "`" in text
 
 
-def prose_count(lines: list[str]) -> int | None:
-    """A count stated in the letter's prose ('1,140 people have signed'), or None."""
+def prose_count(lines: list[str], titled: bool = False) -> int | None:
+    """A count stated in the letter's prose ('1,140 people have signed'), or None; on a page
+    titled Signatories (``titled``) every line speaks of them ('**0** total')."""
     for line in lines:
-        if COUNT_HINT.search(line) and not _LIST_ITEM.match(line):
+        if (titled or COUNT_HINT.search(line)) and not _LIST_ITEM.match(line):
             count = find_count(plain_text(line), zero_is_stated=True)
             if count is not None:
                 return count
@@ -426,7 +460,7 @@ class MarkdownAdapter:
         signers = tuple(s for s in map(signer_from_item, items) if s is not None) + table
         if not signers:
             signers = front_matter_signers(front)
-        count = prose_count(lines)
+        count = prose_count(lines, titled)
         if count is None and not signers:
             raise NoSignersFound("no signer list and no stated count in the text", url=url)
         return ScrapeResult(
