@@ -14,7 +14,8 @@ fresh database (SQLite file, or ``--database-url`` of an empty PostgreSQL databa
 
 Sustained (default): ``signwatch scheduler`` runs for ``--minutes`` with every letter due
 every 5 minutes (``--interval``), the first due times spread evenly over the first interval
-(a tracker that has been running a while). Round 1 is every letter's first read.
+(a tracker that has been running a while). Round 1 is every letter's first read, unless
+``--prime`` has the same scheduler read every letter once before the timed rounds start.
 Per round (a 5-minute window): polls/s, p95 lateness (poll start minus the due time it
 served; due times are sampled from the database each second), the scheduler's CPU and RSS,
 snapshot rows and database bytes added.
@@ -22,13 +23,15 @@ snapshot rows and database bytes added.
 Scale-out (``--workers N``, PostgreSQL): ``signwatch scheduler --defer`` and N
 ``signwatch worker`` processes (default concurrency). Each of ``--rounds`` rounds makes every
 letter due at once and times the drain, so the workers, not the interval, set the pace.
-Baseline: run it with ``--workers 1`` in the same session and compare polls/s.
+Baseline: run it with ``--workers 1`` in the same session and compare polls/s. A host's
+letters are polled at most one per delay, so ``--hosts`` must leave the drain bound by the
+workers: 250 hosts of 8 letters (``--letters 2000``) already take 16 s of delays a round.
 
 Both print duplicate polls (two polls serving one due time) and the smallest gap between two
 requests to one host (a page right after its robots.txt excepted, as the fetcher allows).
 
     PYTHONPATH=. .venv/bin/python bench/load.py [--minutes 10] [--letters 10000] [--hosts 250]
-        [--database-url URL] [--workers N --rounds 3]
+        [--database-url URL] [--prime] [--workers N --rounds 3]
 """
 
 from __future__ import annotations
@@ -248,12 +251,16 @@ def duplicates(polls, due_of) -> int:
 def sustained(app, procs: Processes, args, directory: str, rng: random.Random):
     """`signwatch scheduler` for ``--minutes``; prints one line per round."""
     ids = letter_ids(app)
+    procs.start("scheduler")
+    if args.prime:  # every letter's first read, by the same scheduler, before the clock runs
+        primed = utcnow()
+        drained(app, primed, len(ids), args.round_timeout)
+        print(f"primed: {len(ids)} first reads in {(utcnow() - primed).total_seconds():.0f} s")
     began = utcnow()
     make_due(app, {i: began + timedelta(seconds=args.interval * k / len(ids))
                    for k, i in enumerate(ids)})
     sampler = DueSampler(session_factory(app))
     sampler.start()
-    procs.start("scheduler")
     meter, clock0, rounds = Meter(app, procs, directory), time.monotonic(), []
     meter.mark()
     for k in range(max(1, round(args.minutes * 60 / args.interval))):
@@ -344,6 +351,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="N: scheduler --defer + N workers")
     parser.add_argument("--rounds", type=int, default=3, help="with --workers: drains timed")
     parser.add_argument("--round-timeout", type=float, default=1800)
+    parser.add_argument("--prime", action="store_true", help="sustained: read every letter "
+                        "once before the timed rounds, so round 1 is the steady state")
     args = parser.parse_args()
     rng = random.Random(16)
     with tempfile.TemporaryDirectory() as directory:
