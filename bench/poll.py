@@ -105,13 +105,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             time.sleep(Site.state[2] / 1000)
         if self.path == "/robots.txt":
             return self._send(404, b"")
-        body = Site.body()
+        body = self.body()
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if not Site.state[1]:
             return self._send(200, body)
         if self.headers.get("If-None-Match") == etag:
             return self._send(304, b"", etag)
         return self._send(200, body, etag)
+
+    def body(self) -> bytes:
+        """The page this request is answered with (one for every path here)."""
+        return Site.body()
 
     def _send(self, status: int, body: bytes, etag: str | None = None) -> None:
         self.send_response(status)
@@ -127,28 +131,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def start_hosts(count: int) -> list[str]:
+def start_hosts(count: int, handler: type[Handler] = Handler) -> list[str]:
     urls = []
     for n in range(count):
         host = f"127.0.{1 + n // 250}.{1 + n % 250}"
-        server = http.server.ThreadingHTTPServer((host, 0), Handler)
+        server = http.server.ThreadingHTTPServer((host, 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         suffix = "html" if Site.pages == "html" else "md"
         urls.append(f"http://{host}:{server.server_address[1]}/letter.{suffix}")
     return urls
 
 
-def _serve(count: int, pages: str, urls_out) -> None:
+def _serve(count: int, pages: str, urls_out, handler: type[Handler]) -> None:
     Site.pages = pages
-    urls_out.send(start_hosts(count))
+    urls_out.send(start_hosts(count, handler))
     threading.Event().wait()
 
 
-def start_server_process(count: int) -> list[str]:
+def start_server_process(count: int, handler: type[Handler] = Handler) -> list[str]:
     """The loopback hosts in a child process (forked: it shares ``Site.state``)."""
     receive, send = multiprocessing.Pipe(duplex=False)
     child = multiprocessing.get_context("fork").Process(
-        target=_serve, args=(count, Site.pages, send), daemon=True)
+        target=_serve, args=(count, Site.pages, send, handler), daemon=True)
     child.start()
     return receive.recv()
 

@@ -33,7 +33,7 @@ from models import queries  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.db import session_factory  # noqa: E402
 
-SIGNWATCH = ROOT / ".venv" / "bin" / "signwatch"
+SIGNWATCH = Path(sys.executable).with_name("signwatch")  # beside the running interpreter
 FIRST, CHANGED = 3, 4  # Site rounds: the 936-signer snapshot, then the next real one
 
 
@@ -46,16 +46,18 @@ def signwatch(env: dict[str, str], *args: str) -> float:
     return time.perf_counter() - started
 
 
-def fresh_database(urls: list[str], directory: str, name: str) -> dict[str, str]:
-    """A migrated SQLite database tracking every URL; the environment that points at it."""
-    env = dict(os.environ, SIGNWATCH_DATABASE_URL=f"sqlite:///{directory}/{name}.db",
-               SIGNWATCH_ALLOW_PRIVATE_URLS="1")
+def fresh_database(urls: list[str], directory: str, name: str, *,
+                   database_url: str | None = None, interval_s: int = 900) -> dict[str, str]:
+    """A migrated database (SQLite by default) tracking every URL; the environment for it."""
+    env = dict(os.environ, SIGNWATCH_ALLOW_PRIVATE_URLS="1",
+               SIGNWATCH_DATABASE_URL=database_url or f"sqlite:///{directory}/{name}.db")
     signwatch(env, "db", "upgrade")
     app = create_app({"DATABASE_URL": env["SIGNWATCH_DATABASE_URL"]})
     with session_factory(app)() as session, session.begin():
         for n, url in enumerate(urls):
-            queries.add_letter(session, url=url, title=f"Letter {n}", kind="auto",
-                               poll_interval_s=900, now=utcnow(), slug=f"letter-{n}")
+            queries.created_letter(session, url=url, title=f"Letter {n}", kind="auto",
+                                   options={}, poll_interval_s=interval_s, now=utcnow(),
+                                   slug=f"letter-{n}")
     return env
 
 

@@ -90,3 +90,15 @@ def test_build_scheduler_has_one_coalescing_tick(app) -> None:
     for job in scheduler.get_jobs():  # the poll tick, and alert delivery (#17 B)
         assert (job.coalesce, job.max_instances) == (True, 1)
         assert job.trigger.interval == timedelta(seconds=app.config["SCHEDULER_TICK_SECONDS"])
+
+
+def test_ticker_drains_more_than_one_batch(app) -> None:
+    # bench/load.py: one batch per 30 s tick held 10,000 letters to 3.3 polls/s (#16 point 3)
+    ids = [add_letter(app, f"https://example.org/{n}") for n in range(5)]
+    for letter_id in ids:
+        set_due(app, letter_id, NOW - timedelta(seconds=1))
+    polled: list[int] = []
+    ticker = Ticker(session_factory(app), polled.append, batch=2, clock=lambda: NOW)
+    assert ticker.tick() == 5
+    assert sorted(polled) == sorted(ids)
+    assert ticker.tick() == 0

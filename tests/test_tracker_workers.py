@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,12 +19,13 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select, text, update
 from werkzeug import Request, Response
 
+from app import create_app
 from models import Letter, PollLog, Snapshot
 from models.db import session_factory
 from tests.conftest import on_postgres
 from tests.tracking import RMS_SNAPSHOTS, add_letter
 from tracker.scheduler import Ticker
-from tracker.worker import defer_poll, ensure_queue_schema, open_for_deferring
+from tracker.worker import defer_poll, ensure_queue_schema, host_turn, open_for_deferring
 
 pytestmark = pytest.mark.skipif(not on_postgres(),
                                 reason="procrastinate runs on PostgreSQL (the PostgreSQL pass)")
@@ -138,3 +140,32 @@ def make_all_due(app, ids: list[int]) -> None:
     with session_factory(app)() as session, session.begin():
         session.execute(update(Letter).where(Letter.id.in_(ids))
                         .values(next_due_at=datetime.now(UTC) - timedelta(seconds=1)))
+
+
+def test_host_turn_waits_out_another_workers_delay(app) -> None:
+    # bench/load.py: with the host lock alone, two workers polled one host 0.02 s apart
+    ensure_queue_schema(app)
+    other_worker = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "t",
+                               "MIN_HOST_DELAY": 5.0})
+    host, waits = f"gate-{uuid.uuid4().hex}.example", []
+    with host_turn(other_worker, host, sleep=waits.append):
+        pass
+    with host_turn(app, host, sleep=waits.append):
+        pass
+    with host_turn(app, f"other-{host}", sleep=waits.append):
+        pass
+    assert waits[0] == 0 and waits[2] == 0
+    assert 4.0 < waits[1] <= 5.0
+
+
+def test_defer_poll_names_the_host_of_the_job(app, httpserver, rounds_server) -> None:
+    letter_id = add_letter(app, httpserver.url_for("/letters/1.md"))
+    ensure_queue_schema(app)
+    with session_factory(app)() as session, session.begin():  # an earlier test's job of letter 1
+        session.execute(text("DELETE FROM procrastinate_jobs WHERE queueing_lock = :lock"),
+                        {"lock": f"letter:{letter_id}"})
+    with open_for_deferring(app):
+        assert defer_poll(app, letter_id) == "deferred"
+    with session_factory(app)() as session:
+        args = session.scalar(text("SELECT args FROM procrastinate_jobs ORDER BY id DESC LIMIT 1"))
+    assert args == {"letter_id": letter_id, "host": "localhost"}

@@ -136,7 +136,17 @@ class Ticker:
         self.max_concurrent, self.batch, self.clock = max_concurrent, batch, clock
 
     def tick(self) -> int:
-        """Handle every letter due now; returns how many were handed on."""
+        """Handle every letter due now, a batch at a time; returns how many were handed on."""
+        # One batch a tick capped a scheduler at batch / SCHEDULER_TICK_SECONDS polls
+        # (3.3/s by default): a full batch means more may be due, so claim again.
+        handled = full = 0
+        while full == handled:
+            handled += self._tick_batch()
+            full += self.batch
+        return handled
+
+    def _tick_batch(self) -> int:
+        """Claim one batch of due letters and poll (or defer) it; how many were claimed."""
         claimed = ids = claim_due(self.sessions, self.clock(), self.batch)
         if ids and self.renders is not None:
             ids = self.renders.take(ids)

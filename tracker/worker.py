@@ -3,13 +3,20 @@
 ``signwatch scheduler --defer`` decides what is due and defers ``signwatch.poll_letter``
 jobs; ``signwatch worker`` runs them. Each job carries two locks: a queueing lock per
 letter (at most one waiting poll per letter, however often the scheduler ticks) and a lock
-per host (one poll at a time against one site, across every worker machine). The job calls
-``Poller.poll`` and knows nothing else.
+per host (one poll at a time against one site, across every worker machine). The host lock
+alone lets the next poll of a site start on another worker the moment one ends, so the job
+also waits out the site's delay (SIGNWATCH_MIN_HOST_DELAY) since the last poll of that host
+by any worker: ``signwatch_host_gate`` holds each host's next free time, in the database's
+clock (an unlogged table beside procrastinate's, created with them; losing it in a crash
+costs one delay). The job calls ``Poller.poll`` and knows nothing else.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -19,6 +26,13 @@ from models.letters import Letter
 
 QUEUE = "signwatch-polls"
 TASK_NAME = "signwatch.poll_letter"
+_HOST_GATE_TABLE = text("CREATE UNLOGGED TABLE IF NOT EXISTS signwatch_host_gate "
+                        "(host text PRIMARY KEY, free_at timestamptz NOT NULL)")
+_HOST_WAIT = text("SELECT extract(epoch FROM free_at - clock_timestamp()) "
+                  "FROM signwatch_host_gate WHERE host = :host")
+_HOST_DONE = text("INSERT INTO signwatch_host_gate (host, free_at) "
+                  "VALUES (:host, clock_timestamp() + make_interval(secs => :delay)) "
+                  "ON CONFLICT (host) DO UPDATE SET free_at = excluded.free_at")
 
 
 class WorkersNeedPostgres(RuntimeError):
@@ -50,17 +64,51 @@ def queue_app(app: Flask):
 
 def _register_poll_task(queue, app: Flask) -> None:
     @queue.task(name=TASK_NAME, queue=QUEUE, pass_context=False)
-    def poll_letter(letter_id: int) -> str:
+    def poll_letter(letter_id: int, host: str | None = None) -> str:
         from tracker.runtime import get_poller
 
-        return get_poller(app).poll(letter_id).outcome
+        if host is None:  # a job deferred before jobs named their host
+            return get_poller(app).poll(letter_id).outcome
+        with host_turn(app, host):
+            return get_poller(app).poll(letter_id).outcome
+
+
+def host_wait_s(app: Flask, host: str) -> float:
+    """Seconds until any worker may poll ``host`` again (0 when it may now)."""
+    from models.db import get_engine
+
+    with get_engine(app).connect() as conn:
+        wait = conn.scalar(_HOST_WAIT, {"host": host})
+    return max(0.0, float(wait or 0))
+
+
+def host_done(app: Flask, host: str) -> None:
+    """Note that a poll of ``host`` ended now: the next one waits the host delay."""
+    from models.db import get_engine
+
+    with get_engine(app).begin() as conn:
+        conn.execute(_HOST_DONE, {"host": host, "delay": float(app.config["MIN_HOST_DELAY"])})
+
+
+@contextmanager
+def host_turn(app: Flask, host: str, sleep=time.sleep) -> Iterator[None]:
+    """Wait out the host's delay since its last poll by any worker, poll, note the end.
+
+    The job holds procrastinate's lock for the host throughout, so no other poll of the
+    host runs between the wait and the note."""
+    sleep(host_wait_s(app, host))
+    try:
+        yield
+    finally:
+        host_done(app, host)
 
 
 def ensure_queue_schema(app: Flask) -> bool:
     """Create procrastinate's tables once; True when they were created now."""
     from models.db import get_engine
 
-    with get_engine(app).connect() as conn:
+    with get_engine(app).begin() as conn:
+        conn.execute(_HOST_GATE_TABLE)
         if conn.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is not None:
             return False
     queue = queue_app(app)
@@ -81,7 +129,7 @@ def defer_poll(app: Flask, letter_id: int) -> str:
     host = (urlsplit(url or "").hostname or "unknown").lower()
     try:
         task.configure(queueing_lock=f"letter:{letter_id}", lock=f"host:{host}").defer(
-            letter_id=letter_id)
+            letter_id=letter_id, host=host)
     except AlreadyEnqueued:
         return "already queued"
     return "deferred"
