@@ -57,12 +57,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from poll import LINES, Handler, start_server_process  # noqa: E402
+from poll import LINES, Handler, snapshot_rows, start_server_process  # noqa: E402
 from poll_all import SIGNWATCH, fresh_database, signwatch  # noqa: E402
 from sqlalchemy import func, select, text, update  # noqa: E402
 
 from app import create_app  # noqa: E402
-from models import Letter, PollLog, Snapshot  # noqa: E402
+from models import Letter, PollLog  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.db import get_engine, session_factory  # noqa: E402
 
@@ -181,11 +181,6 @@ def database_bytes(app, directory: str) -> int:
         with engine.connect() as conn:
             return conn.scalar(text("SELECT pg_database_size(current_database())"))
     return sum(p.stat().st_size for p in Path(directory).glob("load.db*"))
-
-
-def snapshot_rows(app) -> int:
-    with session_factory(app)() as session:
-        return session.scalar(select(func.count()).select_from(Snapshot))
 
 
 def poll_rows(app, since: datetime) -> list[tuple[int, datetime, datetime, str]]:

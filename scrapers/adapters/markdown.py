@@ -137,12 +137,10 @@ def signer_items(lines: list[str], marker: int | None) -> list[str]:
     if marker is not None:
         section = lines[marker + 1 :]
         runs = [run for run in list_runs(section) + line_runs(section) + paragraph_runs(section)
-                if not _introduced_elsewhere(section, run[0])
-                and not all(map(_is_sentence, run[1]))]
+                if _may_sign(section, run)]
         named = [items for _, items in sorted(runs) if _name_share(items) >= _MIN_NAME_SHARE]
         after = named or [items for start, items in list_runs(section)
-                          if not _introduced_elsewhere(section, start)
-                          and not all(map(_is_sentence, items))]
+                          if _may_sign(section, (start, items))]
         if after:
             return [item for items in after for item in items]
     speaks_of_signing = any(_SIGNING_WORDS.search(line) for line in lines)
@@ -247,6 +245,12 @@ def _plain_line(line: str) -> bool:
     return bool(line.strip()) and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
         ("#", "<!--", "{:", "|", "```")) or _LINK_DEFINITION.match(line)
         or _BOLD_LINE.match(line) or _THEMATIC_BREAK.match(line))
+
+
+def _may_sign(section: list[str], run: tuple[int, list[str]]) -> bool:
+    """Can this run after the marker be its signers: not introduced as something else, and
+    not all rules stated in sentences?"""
+    return not _introduced_elsewhere(section, run[0]) and not all(map(_is_sentence, run[1]))
 
 
 def _is_sentence(item: str) -> bool:
