@@ -67,6 +67,8 @@ def _url_stem(url: str) -> str:
 
 def letter_by_slug(session: Session, slug: str) -> Letter | None:
     """The letter with ``slug`` unless it was deleted."""
+    if "\x00" in slug:  # no slug holds a NUL, and PostgreSQL refuses one in a string
+        return None
     return session.scalar(select(Letter).where(Letter.slug == slug, Letter.deleted_at.is_(None)))
 
 

@@ -85,6 +85,13 @@ def test_overlap_api_unknown_letter_is_404(client, three) -> None:
     assert "nope" in response.get_json()["error"]["message"]
 
 
+def test_overlap_api_nul_in_a_slug_is_an_unknown_letter(client, three) -> None:
+    # schemathesis found it: PostgreSQL refused the NUL in the slug's query (a 500)
+    response = client.get("/api/v1/overlap?letters=%00&as_of=2000-01-01T00%3A00%3A00Z")
+    assert response.status_code == 404
+    assert client.get("/letters/a%00b").status_code == 404
+
+
 def test_overlap_editor_merge_and_split_change_counts(app: Flask, client, three) -> None:
     figliuzzi = person_of(app, "l2016", "Frank Figliuzzi")
     newcomer = person_of(app, "l2020", "New Person")
