@@ -38,7 +38,10 @@ test-postgres: $(STAMP)
 	SIGNWATCH_TEST_DATABASE_URL=$$url $(BIN)/pytest -q; rc=$$?; \
 	$(BIN)/python tests/pgdb.py drop $$url; exit $$rc
 
-test: lint test-sqlite test-postgres
+# Both databases' suites at once, one a core; each one's output is printed when it ends.
+test: lint
+	@echo "running the suite on SQLite and on PostgreSQL side by side (output when each ends)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 demo: $(STAMP)
 	$(BIN)/signwatch db upgrade
