@@ -254,6 +254,7 @@ class _HostGate:
         self.lock = threading.Lock()
         self.last_done_at: datetime | None = None
         self.last_was_robots = False
+        self.page_delay: float | None = None  # between page requests; robots' Crawl-delay counts
 
     def wait_turn(self, delay: float, clock: Callable[[], datetime], sleep: Callable, *,
                   for_robots: bool) -> None:
@@ -326,9 +327,9 @@ class Fetcher:
     def _hop(self, url: str, headers: dict[str, str], *, for_robots: bool) -> _Reply:
         parsed = check_url(url, self.settings)
         delay = self.settings.min_host_delay
-        if not for_robots:
-            delay = self._host_delay(self._allowed_by_robots(url, parsed))
         gate = self._gate(parsed.host)
+        if not for_robots:
+            delay = gate.page_delay = self._host_delay(self._allowed_by_robots(url, parsed))
         try:
             with gate.lock:
                 return self._exchange(gate, url, headers, delay, for_robots=for_robots)
@@ -438,6 +439,13 @@ class Fetcher:
             raise TooLarge(f"Content-Length {length} is over {self.settings.max_bytes}", url=url)
 
     # -- politeness
+
+    def host_delay(self, host: str) -> float:
+        """Seconds between page requests to ``host``: its Crawl-delay in force, or the least."""
+        gate = self._gates.get(host.lower())
+        if gate is None or gate.page_delay is None:
+            return self.settings.min_host_delay
+        return gate.page_delay
 
     def _gate(self, host: str) -> _HostGate:
         with self._gates_lock:

@@ -468,6 +468,19 @@ def test_fetch_crawl_delay_is_honoured(httpserver, make_fetcher, clock):
     assert [req.path for req, _ in httpserver.log] == ["/robots.txt", "/p", "/p"]
 
 
+def test_fetch_host_delay_is_the_crawl_delay_in_force(httpserver, make_fetcher):
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: signwatch\nCrawl-delay: 5\n", content_type="text/plain"
+    )
+    httpserver.expect_request("/p").respond_with_data("<p>x</p>", content_type="text/html")
+    fetcher = make_fetcher(min_host_delay=2.0)
+    host = httpserver.host
+    assert fetcher.host_delay(host) == 2.0  # no page fetched yet: the least
+    fetcher.fetch(httpserver.url_for("/p"))
+    assert fetcher.host_delay(host.upper()) == 5.0
+    assert fetcher.host_delay("elsewhere.example") == 2.0
+
+
 def test_fetch_min_host_delay_between_two_fetches(no_robots, make_fetcher, clock):
     no_robots.expect_request("/p").respond_with_data("<p>x</p>", content_type="text/html")
     fetcher = make_fetcher(min_host_delay=2.0)

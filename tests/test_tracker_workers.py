@@ -24,6 +24,7 @@ from models import Letter, PollLog, Snapshot
 from models.db import session_factory
 from tests.conftest import on_postgres
 from tests.tracking import RMS_SNAPSHOTS, add_letter
+from tracker.runtime import get_poller
 from tracker.scheduler import Ticker
 from tracker.worker import defer_poll, ensure_queue_schema, host_turn, open_for_deferring
 
@@ -107,8 +108,8 @@ def test_workers_poll_every_letter_once_per_round(app, session, httpserver, roun
     assert sorted({n for _, n in per_letter}) == [ROUNDS]
     assert len(per_letter) == LETTERS
     assert session.scalar(select(func.count()).select_from(Snapshot)) == LETTERS * ROUNDS
-    assert session.scalar(text("SELECT count(*) FROM procrastinate_jobs "
-                               "WHERE status <> 'succeeded'")) == 0
+    # a succeeded job leaves no row: its outcome is in the poll log
+    assert session.scalar(text("SELECT count(*) FROM procrastinate_jobs")) == 0
     assert rounds_server.most_in_flight == {"127.0.0.1": 1, "localhost": 1}
 
 
@@ -156,6 +157,25 @@ def test_host_turn_waits_out_another_workers_delay(app) -> None:
         pass
     assert waits[0] == 0 and waits[2] == 0
     assert 4.0 < waits[1] <= 5.0
+
+
+def test_host_turn_holds_the_sites_crawl_delay(app, httpserver) -> None:
+    # the configured minimum is 0 here; the site's robots.txt asks for 3 s between requests
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nCrawl-delay: 3\n", content_type="text/plain")
+    httpserver.expect_request("/letters/1.md").respond_with_data(
+        letter_body(1, 0), content_type="text/markdown")
+    letter_id = add_letter(app, httpserver.url_for("/letters/1.md"))
+    ensure_queue_schema(app)
+    host, waits = "localhost", []
+    with session_factory(app)() as session, session.begin():  # an earlier test's gate
+        session.execute(text("DELETE FROM signwatch_host_gate WHERE host = :host"), {"host": host})
+    with host_turn(app, host, sleep=waits.append):
+        assert get_poller(app).poll(letter_id).outcome == "first"
+    with host_turn(app, host, sleep=waits.append):
+        pass
+    assert waits[0] == 0
+    assert 2.0 < waits[1] <= 3.0
 
 
 def test_defer_poll_names_the_host_of_the_job(app, httpserver, rounds_server) -> None:
