@@ -9,6 +9,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Connections kept beside the poll threads' own: `signwatch run`'s 8 page threads, the alert
+# job, a CLI command. Beyond pool_size a returned connection is closed, so a pool smaller
+# than the threads that use it opens and closes PostgreSQL connections all day.
+SPARE_CONNECTIONS = 10
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -33,7 +37,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def init_app(app: Flask) -> None:
     """Create the app's engine and session factory and close sessions after each request."""
-    engine = make_engine(app.config["DATABASE_URL"])
+    url = app.config["DATABASE_URL"]
+    sizing = {} if url.startswith("sqlite") else {
+        "pool_size": int(app.config["MAX_CONCURRENT_POLLS"]) + SPARE_CONNECTIONS}
+    engine = make_engine(url, **sizing)
     app.extensions["signwatch.engine"] = engine
     app.extensions["signwatch.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     app.teardown_appcontext(_close_session)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app import ConfigError, create_app, read_environment
+from models.db import get_engine
 
 
 def test_read_environment_types_prefixed_variables() -> None:
@@ -61,3 +62,9 @@ def test_poll_settings_take_the_suspect_persistence_hours(tmp_path: Path) -> Non
     hours = read_environment({"SIGNWATCH_SUSPECT_PERSIST_HOURS": "6.5"})
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", **hours})
     assert poll_settings(app).guard.persist_hours == 6.5
+
+
+def test_create_app_pools_a_connection_for_every_poll_thread() -> None:
+    app = create_app({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none",
+                      "SECRET_KEY": "t", "MAX_CONCURRENT_POLLS": 16})
+    assert get_engine(app).pool.size() >= 16 + 8  # the poll threads and `signwatch run`'s 8
