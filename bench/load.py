@@ -26,6 +26,10 @@ letter due at once and times the drain, so the workers, not the interval, set th
 Baseline: run it with ``--workers 1`` in the same session and compare polls/s. A host's
 letters are polled at most one per delay, so ``--hosts`` must leave the drain bound by the
 workers: 250 hosts of 8 letters (``--letters 2000``) already take 16 s of delays a round.
+Loopback answers in well under a millisecond, so one worker's threads are bound by CPU, and N
+workers on one 2-core box share the same two cores; ``--latency-ms`` makes each answer wait as
+a real site does (a round trip and server time), so a worker's threads wait on the network and
+more workers can overlap more waits.
 
 Both print duplicate polls (two polls serving one due time) and the smallest gap between two
 requests to one host (a page right after its robots.txt excepted, as the fetcher allows).
@@ -57,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from poll import LINES, Handler, snapshot_rows, start_server_process  # noqa: E402
+from poll import LINES, Handler, Site, snapshot_rows, start_server_process  # noqa: E402
 from poll_all import SIGNWATCH, fresh_database, signwatch  # noqa: E402
 from sqlalchemy import func, select, text, update  # noqa: E402
 
@@ -346,6 +350,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="N: scheduler --defer + N workers")
     parser.add_argument("--rounds", type=int, default=3, help="with --workers: drains timed")
     parser.add_argument("--round-timeout", type=float, default=1800)
+    parser.add_argument("--latency-ms", type=int, default=0, help="each answer waits this "
+                        "long first, as a real site's round trip and server time do")
     parser.add_argument("--prime", action="store_true", help="sustained: read every letter "
                         "once before the timed rounds, so round 1 is the steady state")
     args = parser.parse_args()
@@ -353,6 +359,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         LoadHandler.gains = multiprocessing.RawArray("i", args.letters)
         LoadHandler.log_path = f"{directory}/requests.log"
+        Site.set(latency_ms=args.latency_ms)
         urls = letter_urls(args.letters, args.hosts)
         began = time.perf_counter()
         env = fresh_database(urls, directory, "load", database_url=args.database_url,
