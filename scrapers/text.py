@@ -6,6 +6,7 @@ All pure functions on strings or bytes; none of them raises on odd input.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -214,9 +215,20 @@ def strip_office(text: str) -> str:
 _CONTACT = re.compile(r"\s*<[^<>\s@]+@[^<>\s]+>")
 
 
+# A tab between two fields on one line (a spreadsheet pasted into a page), a dash beside it
+# or not; a tab after a line break only indents.
+_TAB_FIELD = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?:[-\u2013\u2014|\u00b7\u2022][ \t]*)?(?=\S)")
+
+
 def split_name_affiliation(text: str) -> tuple[str, str | None]:
-    """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation)."""
-    text = strip_office(strip_name_label(strip_list_marker(collapse_ws(text))))
+    """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation).
+
+    A tab the page typed between name and role ends the name whatever the name holds
+    ('RôM - Evidence Based Bonne Humeur<TAB>-<TAB>Vulgarisation').
+    """
+    if "\t" in text and (tab := _TAB_FIELD.search(text)):
+        return _bare_name(text[: tab.start()]), _clean_part(collapse_ws(text[tab.end() :]))
+    text = _bare_name(text)
     contact = _CONTACT.search(text)
     if contact and contact.start() > 0:  # "jade <jade@example.org>": the address is no name
         text = text[: contact.start()] + text[contact.end() :]
@@ -236,6 +248,24 @@ def split_name_affiliation(text: str) -> tuple[str, str | None]:
     if first == paren:
         return _split_paren(text, paren)
     return text[:comma].strip(), _clean_part(text[comma + 1 :])
+
+
+def _bare_name(text: str) -> str:
+    """The text with what is printed before a name off: list marker, decoration, label, office."""
+    return strip_office(strip_name_label(strip_decoration(strip_list_marker(collapse_ws(text)))))
+
+
+def strip_decoration(text: str) -> str:
+    """'👤 CHRIS CONEN' -> 'CHRIS CONEN': pictographs and symbols before a name adorn it."""
+    start = 0
+    while start < len(text) and (text[start].isspace() or _is_ornament(text[start])):
+        start += 1
+    return text[start:] if start < len(text) else text
+
+
+def _is_ornament(char: str) -> bool:
+    # So: pictographs and dingbats; Sk: modifiers (skin tones); Cf/Mn: ZWJ, variation selectors
+    return unicodedata.category(char) in ("So", "Sk", "Cf", "Mn")
 
 
 def _capital_surname_end(text: str) -> int:
@@ -311,6 +341,8 @@ _PLACEHOLDER = re.compile(
     r"person|signer|user)|\bexample\.(?:com|org|net)\b|@(?:example|your[\w-]*)\b|\byyyy-mm-dd\b|"
     r"\bbe\s+the\s+first\s+to\s+sign\b|\bfirst[\s_-]+last\b|\bname\s+surname\b|"
     r"\badd\s+your\s+(?:name|signature)\b|\bname\s+here|"
+    r"\b(?:organi[sz]ation|company|institution|group)[\s_-]+name\b|"
+    r"^\W*loading\b[^.\u2026]{0,40}(?:\.{2,}|\u2026)\W*$|"
     r"[(<\[]\s*your\s[^()<>\[\]]*[)>\]]",
     re.I,
 )
@@ -348,7 +380,8 @@ def looks_like_proper_name(name: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
-_WORD = re.compile(r"[^\W\d_]", re.U)
+# A name opens on a letter, or on digits run into letters ("3M", "350.org", "37signals").
+_WORD = re.compile(r"[^\W\d_]|\d+[.]?[^\W\d_]", re.U)
 
 
 def looks_like_name(name: str) -> bool:
