@@ -95,7 +95,7 @@ _NOT_THE_LIST = re.compile(
     r"form|sign-?the|sign-?up|button|btn|count|total|input|field|modal|"
     r"\b(?:ad|ads|adbox|banner|promo|cta)\b", re.I
 )
-_DECLARED_DEPTH = 3
+_DECLARED_DEPTH = 4
 _WHOLE_LIST_NAMING = re.compile(
     r"signers|signatories|signatures|signees|endorsers|endorsements|supporters|"
     r"(?:signer|signatory|signature|endorser|supporter)[-_]?list", re.I)
@@ -143,14 +143,20 @@ def find_signer_groups(root: etree._Element) -> list[_Group]:
     sibling containers are one list, scored together.
     """
     families: dict[tuple[Any, ...], list[_Group]] = {}
+    declared: dict[tuple[str, str | None], list[_Group]] = {}
     for group in _candidate_groups(root):
         group.score = _score_group(group)
         if group.score > 0:
             families.setdefault(_family_key(group), []).append(group)
+            if group.tag in ("li", "tr") and group.size >= 2 and _declared_list(group):
+                declared.setdefault((group.tag, group.css_class), []).append(group)
     # A one-item list belongs to the list that quotations cut it from, never stands alone.
     whole = [family for family in families.values()
              if any(group.size >= 2 or not _lone_list_item(group) for group in family)]
-    return max(whole + _cousin_families(whole), key=_family_score, default=[])
+    # Alike lists the markup names as signers ("signatures-institutional", "...-individuals")
+    # are one list however deep their blocks nest them.
+    return max(whole + _cousin_families(whole) + list(declared.values()), key=_family_score,
+               default=[])
 
 
 def _cousin_families(families: list[list[_Group]]) -> list[list[_Group]]:
@@ -503,7 +509,7 @@ def _signer_from_item(item: etree._Element) -> Signer | None:
     raw = text_of(item)
     if not raw or ("{" in raw and has_template_markup(raw)):
         return None
-    if is_placeholder(raw):
+    if is_placeholder(raw) or _page_anchor(item, raw):
         return None
     cite = item if item.tag == "cite" else _find_cite(item)
     if cite is None:
@@ -515,11 +521,20 @@ def _signer_from_item(item: etree._Element) -> Signer | None:
         return _signer_from_labels(item, labelled, raw)
     if any(child.tag in _BLOCK_TAGS for child in item):
         return _signer_from_card(item, raw)
-    return _signer_from_line(raw)
+    typed = item.text if len(item) == 0 else None  # as typed: a tab between fields kept
+    return _signer_from_line(raw, typed if typed and "\t" in typed else raw)
 
 
-def _signer_from_line(line: str) -> Signer:
-    name, affiliation = split_name_affiliation(line)
+def _page_anchor(item: etree._Element, raw: str) -> bool:
+    """An item that is one link to a place on the same page ("Top of page"): no signer."""
+    links = list(item.iter("a")) if len(item) else []
+    return (len(links) == 1 and (links[0].get("href") or "").startswith("#")
+            and text_of(links[0]) == raw)
+
+
+def _signer_from_line(line: str, typed: str | None = None) -> Signer:
+    """A signer line; ``typed``: the same line as the page typed it (tabs between fields)."""
+    name, affiliation = split_name_affiliation(typed or line)
     return Signer(raw=line, name=name, affiliation=affiliation)
 
 
