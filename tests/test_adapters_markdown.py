@@ -287,3 +287,47 @@ def test_markdown_page_titled_signatories_states_a_total_without_the_noun():
     body = "# Signatories\n\n**0** total — **0** human, **0** digital minds.\n\n_None yet._\n"
     result = MARKDOWN.parse(body.encode(), "https://example.org/signatories.md", {})
     assert (result.reported_count, result.signers) == (0, ())
+
+
+def test_markdown_names_set_line_by_line_beside_a_table_sign_too():
+    # SYNTHETIC, shaped like a supporters page: organisations broken by "\", people in a table.
+    body = ("#### Partner Initiatives\nOpen Data Guild \\\nBITSS \\\nFriends of the Archive\n\n"
+            "#### Individual Supporters\nName | Institution\n--- | ---\nAnn Lee | Some Institute\n"
+            "Bo Diaz | Other Lab\n\nPlease add yourself below\nand tell a friend\n")
+    assert _names(body, "https://example.org/supporters.md") == [
+        "Open Data Guild", "BITSS", "Friends of the Archive", "Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_a_page_named_as_the_list_reads_bare_link_bullets_by_their_text():
+    body = "".join(f"-   [{name}](https://github.com/{handle})\n" for name, handle in (
+        ("Ann Lee", "annlee"), ("Bo Diaz (BD)", "bodiaz"), ("Cy Young", "cy")))
+    assert _names(body, "https://example.org/supporters.md") == ["Ann Lee", "Bo Diaz (BD)",
+                                                                "Cy Young"]
+    # The same links on a page that neither is named as a list nor speaks of signing: links.
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/links.md", {})
+
+
+def test_markdown_a_numbered_entry_format_names_no_signer():
+    body = ("# Signatories (Organizations)\n\n_Last updated: YYYY-MM-DD_\n\n## Organizations\n"
+            "1. Organization Name \u2014 Country \u2014 Website\n\n## Individuals (optional)\n"
+            "1. Name \u2014 Affiliation/City (if desired)\n")
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/SIGNATORIES.md", {})
+
+
+def test_markdown_a_lone_signer_whose_name_opens_on_digits_is_kept():
+    body = ("# Signatories\n\n## Organizations\n\n<!-- add your line below -->\n"
+            "- **3rd Street Tenants**\n\n## Individuals\n\n"
+            "- **Ann Lee**\n- **Bo Diaz**\n")
+    assert _names(body) == ["3rd Street Tenants", "Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_heading_records_with_ornaments_before_the_names():
+    def record(icon: str, name: str) -> str:
+        return (f"### {icon} {name} \u2014 The Founder\n\n**Role:** Founder\n\n"
+                "**Date:** 2025-12-28\n\n---\n\n")
+    body = ("# \u270d\ufe0f The Founding Covenant\n\n## The Founders\n\n"
+            + record("\U0001f464", "ALMA REYES") + record("\U0001f916", "ORBIT")
+            + "## Witnesses\n\n| Date | Witness |\n|---|---|\n| 2025-12-28 | Alma Reyes |\n")
+    assert _names(body) == ["ALMA REYES", "ORBIT"]
