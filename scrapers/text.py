@@ -301,14 +301,26 @@ def _split_paren(text: str, paren: int) -> tuple[str, str | None]:
     if close > paren and _is_nickname(text[:paren], text[paren + 1 : close], text[close + 1 :]):
         rest, affiliation = split_name_affiliation(text[close + 1 :])
         return f"{text[: close + 1]} {rest}", affiliation
+    if close > paren and _qualifies_mononym(text[:paren], text[paren + 1 : close],
+                                            text[close + 1 :]):
+        return text[: close + 1], _clean_part(text[close + 1 :])
     close = text.rfind(")")
     inside = text[paren + 1 : close] if close > paren else text[paren + 1 :]
     after = text[close + 1 :] if close > paren else ""
-    affiliation = _clean_part(" ".join(part for part in (inside, after.strip(" ,;")) if part))
+    joint = ", " if after.lstrip()[:1] in (",", ";") else " "  # "(MIT), Professor" keeps its comma
+    affiliation = _clean_part(joint.join(part for part in (inside, after.strip(" ,;")) if part))
     return text[:paren].strip(), affiliation
 
 
 _SURNAME = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019.-])*", re.U)
+
+
+def _qualifies_mononym(before: str, inside: str, after: str) -> bool:
+    """'Claude (Anthropic), Digital Entity': a one-word name, a capitalised aside, then the
+    line's own affiliation after a comma; the aside tells which Claude, it affiliates no one."""
+    words = inside.split()
+    return (len(before.split()) == 1 and after.lstrip().startswith(",")
+            and 1 <= len(words) <= 3 and all(word[:1].isupper() for word in words))
 
 
 def _is_nickname(before: str, inside: str, after: str) -> bool:

@@ -111,3 +111,13 @@ def test_looks_like_name_may_open_on_digits_run_into_letters(text, named):
 ])
 def test_is_placeholder_format_labels_and_loading_text(text, stand_in):
     assert is_placeholder(text) is stand_in
+
+
+@pytest.mark.parametrize(("line", "name", "affiliation"), [
+    ("Orbit (Example Labs), Digital Entity", "Orbit (Example Labs)", "Digital Entity"),
+    ("Jane Doe (MIT), Professor", "Jane Doe", "MIT, Professor"),
+    ("Orbit (she/her), Oakland", "Orbit", "she/her, Oakland"),
+])
+def test_split_name_affiliation_an_aside_that_tells_which_one_word_name(line, name, affiliation):
+    # A one-word name needs its aside to be told apart; a full name's aside is its affiliation.
+    assert split_name_affiliation(line) == (name, affiliation)
