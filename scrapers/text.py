@@ -392,6 +392,9 @@ def looks_like_proper_name(name: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
+# Chinese and Japanese write no spaces: a whole sentence is one "word"; its full stop,
+# exclamation or question mark says it is one.
+_CJK_SENTENCE_MARK = re.compile(r"[\u3002\uff01\uff1f]")
 # A name opens on a letter, or on digits run into letters ("3M", "350.org", "37signals").
 _WORD = re.compile(r"[^\W\d_]|\d+[.]?[^\W\d_]", re.U)
 
@@ -403,4 +406,9 @@ def looks_like_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 8 or not _WORD.match(name.lstrip("(\"'\u201c\u2018@")):
         return False
-    return not (len(words) > 3 and _SENTENCE_END.search(name))
+    return not ((len(words) > 3 and _SENTENCE_END.search(name)) or is_cjk_sentence(name))
+
+
+def is_cjk_sentence(text: str) -> bool:
+    """'在本表添加一行。': a Chinese or Japanese sentence (its 。！？), never a name."""
+    return _CJK_SENTENCE_MARK.search(text) is not None

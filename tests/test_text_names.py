@@ -121,3 +121,12 @@ def test_is_placeholder_format_labels_and_loading_text(text, stand_in):
 def test_split_name_affiliation_an_aside_that_tells_which_one_word_name(line, name, affiliation):
     # A one-word name needs its aside to be told apart; a full name's aside is its affiliation.
     assert split_name_affiliation(line) == (name, affiliation)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("\u5728\u672c\u8868\u6dfb\u52a0\u4e00\u884c\u3002", False),   # "add a line to this table."
+    ("\u613f\u610f\u7684\u8bdd\uff0c\u516c\u5f00\u58f0\u660e\u4e00\u6b21\uff01", False),
+    ("\u738b\u4e1c\u7855", True),                                  # a name: no sentence mark
+])
+def test_looks_like_name_a_cjk_sentence_is_no_name(text, named):
+    assert looks_like_name(text) is named
