@@ -331,3 +331,27 @@ def test_markdown_heading_records_with_ornaments_before_the_names():
             + record("\U0001f464", "ALMA REYES") + record("\U0001f916", "ORBIT")
             + "## Witnesses\n\n| Date | Witness |\n|---|---|\n| 2025-12-28 | Alma Reyes |\n")
     assert _names(body) == ["ALMA REYES", "ORBIT"]
+
+
+def test_markdown_quoted_notes_are_no_signer_lines():
+    body = ("# Signatories\n\n> Register Open Now\n> Current Version Two\n> Last Update Today\n\n"
+            "- Ann Lee\n- Bo Diaz\n")
+    assert _names(body) == ["Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_cjk_steps_after_the_marker_are_sentences_not_signers():
+    # SYNTHETIC, shaped like a Chinese register: numbered how-to-sign steps, then the table.
+    body = ("## Signatories\n\n## \u600e\u4e48\u7b7e\n\n"
+            "1. \u5728\u672c\u8868\u6dfb\u52a0\u4e00\u884c\u3002\n"
+            "2. \u4fdd\u7559\u4e00\u4efd\u526f\u672c\u3002\n\n"
+            "## \u7b7e\u7f72\u8005\n\n| # | \u663e\u793a\u540d | \u65e5\u671f |\n|---|---|---|\n"
+            "| 1 | \u738b\u4e1c\u7855 | 2026-07-10 |\n")
+    assert _names(body) == ["\u738b\u4e1c\u7855"]
+
+
+def test_markdown_a_table_under_its_signers_heading_outranks_the_others():
+    body = ("## Signatories of the Accord\n\n## Signers\n\n| # | Name | Date |\n|---|---|---|\n"
+            "| 1 | Ann Lee | 2026-07-10 |\n| 2 | | |\n\n## Witnesses\n\n| Role | Name |\n"
+            "|---|---|\n| Witness | Bo Diaz |\n\n## Versions\n\n| Version | Date |\n|---|---|\n"
+            "| v1.0 | 2026-07-10 |\n")
+    assert _names(body) == ["Ann Lee"]

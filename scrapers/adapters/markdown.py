@@ -31,6 +31,7 @@ from scrapers.text import (
     decode_body,
     find_count,
     has_template_markup,
+    is_cjk_sentence,
     is_placeholder,
     longest_run,
     looks_like_name,
@@ -83,6 +84,9 @@ _NAME_HEADER = re.compile(r"^(?:full\s+)?(?:name|signator(?:y|ies)|signers?|sign
 # A table of organisations names them under one of these when it has no name column.
 _ORG_NAME_HEADER = re.compile(r"^(?:organi[sz]ations?|projects?|compan(?:y|ies)|groups?)$", re.I)
 _HEADER_PARTS = re.compile(r"\s*/\s*")
+# A section heading that names its table the signers, in English or Chinese ("签署者").
+_SIGNER_HEADING = re.compile(
+    r"\b(?:signatories|signers|signees|signatures)\b|签署者|签署人|签名者|联署人|署名者", re.I)
 _ROLE_HEADER = re.compile(r"^(?:title|role|position|job\s+title)s?$", re.I)
 _AFFILIATION_HEADER = re.compile(
     r"^(?:org|organi[sz]ation|affiliation|institution|company|employer|university)s?$", re.I
@@ -203,7 +207,7 @@ def line_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
     current: list[str] = []
     for index, line in enumerate(lines + [""]):
         plain = line.strip() and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
-            ("#", "<!--", "{:", "|")) or _LINK_DEFINITION.match(line)
+            ("#", "<!--", "{:", "|", ">")) or _LINK_DEFINITION.match(line)
             or _THEMATIC_BREAK.match(line))
         if plain:
             current.append(_HARD_BREAK.sub("", line.strip()))
@@ -260,10 +264,10 @@ def _bold_named(line: str) -> bool:
 
 
 def _plain_line(line: str) -> bool:
-    """A paragraph line: not a list item, heading, comment, table, fence or a bold line alone
-    (which heads what follows, as "**Endnotes**" does)."""
+    """A paragraph line: not a list item, heading, comment, table, fence, quotation or a bold
+    line alone (which heads what follows, as "**Endnotes**" does)."""
     return bool(line.strip()) and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
-        ("#", "<!--", "{:", "|", "```")) or _LINK_DEFINITION.match(line)
+        ("#", "<!--", "{:", "|", "```", ">")) or _LINK_DEFINITION.match(line)
         or _BOLD_LINE.match(line) or _THEMATIC_BREAK.match(line))
 
 
@@ -275,7 +279,8 @@ def _may_sign(section: list[str], run: tuple[int, list[str]]) -> bool:
 
 def _is_sentence(item: str) -> bool:
     """'The RFC text governs; signatures do not modify requirements.': a rule, not a signer."""
-    return len(item.split()) > 3 and plain_text(item).endswith((".", "!", "?"))
+    text = plain_text(item)
+    return (len(item.split()) > 3 and text.endswith((".", "!", "?"))) or is_cjk_sentence(text)
 
 
 def _names_someone(entry: tuple[int, str]) -> bool:
@@ -362,10 +367,13 @@ def _name_column(header: list[str]) -> int | None:
 
 
 def _signer_table_strength(start: int, header: list[str], rows: list[list[str]],
-                           marker: int | None) -> int:
-    """2: headed by a name column or after the marker; 1: first column mostly names; 0: not."""
+                           marker: int | None, heading: str = "") -> int:
+    """3: under its own heading naming signers ("## 二、签署者", "## Signers"); 2: headed by a
+    name column or after the marker; 1: first column mostly names; 0: not."""
     if not rows:
         return 0
+    if _SIGNER_HEADING.search(heading):
+        return 3
     if _name_column(header) is not None or (marker is not None and start > marker):
         return 2
     first = _first_text_column(header)
@@ -407,10 +415,20 @@ def _cell(header: list[str], cells: list[str], pattern: re.Pattern[str]) -> str 
     return (cells[column] or None) if column is not None else None
 
 
+def _heading_above(lines: list[str], start: int) -> str:
+    """The text of the nearest heading above line ``start`` (a level-two or deeper one), or ''."""
+    for line in reversed(lines[:start]):
+        heading = _SUBHEADING.match(line)
+        if heading:
+            return plain_text(heading.group(2))
+    return ""
+
+
 def table_signers(lines: list[str], marker: int | None) -> list[Signer]:
     """Signers of the tables most clearly signer lists (``marker``: ``signature_marker``):
     a name header beats names alone."""
-    found = [(_signer_table_strength(start, header, rows, marker), header, rows)
+    found = [(_signer_table_strength(start, header, rows, marker, _heading_above(lines, start)),
+              header, rows)
              for start, header, rows in tables(lines)]
     best = max((strength for strength, _, _ in found), default=0)
     return [signer
