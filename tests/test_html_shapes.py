@@ -246,3 +246,21 @@ def test_html_shapes_loading_placeholders_are_no_signers():
             "</div><div><div>Loading signers\u2026</div></div></section>")
     with pytest.raises(NoSignersFound):
         _parse(body)
+
+
+_PEOPLE_LINES = [f"{first} {last} - {role} (Italia)" for first, last, role in (
+    ("Anna", "Ferri", "attrice"), ("Bruno", "Galli", "regista"), ("Carla", "Neri", "montatrice"),
+    ("Dario", "Conti", "produttore"), ("Elena", "Riva", "critica"))]
+
+
+def test_html_shapes_br_block_keeps_the_short_names_it_ends_on():
+    lines = [*_PEOPLE_LINES, "Collettivo Occhi Aperti", "Ubulibri", "Voci per la Pace"]
+    body = f"<p><strong>SIGNATORIES:</strong><br>{'<br>'.join(lines)}</p>"
+    assert _names(body)[-3:] == ["Collettivo Occhi Aperti", "Ubulibri", "Voci per la Pace"]
+
+
+def test_html_shapes_two_signer_lines_run_together_are_two_signers():
+    lines = [*_PEOPLE_LINES, "Iris Lane - ActorDon Nando Cope - priest (Italia)",
+             "Leila Bruno - retired teacher Maria Anna Marr - nurse"]
+    body = f"<p><strong>SIGNATORIES:</strong><br>{'<br>'.join(lines)}</p>"
+    assert _names(body)[-4:] == ["Iris Lane", "Don Nando Cope", "Leila Bruno", "Maria Anna Marr"]

@@ -102,6 +102,9 @@ _WHOLE_LIST_NAMING = re.compile(
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _NAV_SHARE = 0.8
 _SHORT_LINE_WORDS = 14
+_DASHED = re.compile(r" [-\u2013\u2014] ")
+# "ActorDon": a lower-case letter run into a capital, where two lines lost the <br> between
+_GLUED_WORDS = re.compile(r"[^\W\d_A-Z](?=[A-Z][a-z])")
 _CARD_CHILDREN = 12
 _MIN_GRID_COLUMNS = 3
 _NAME_CLASS = re.compile(r"(?:^|[\s_-])(?:full-?)?name(?:$|[\s_-])", re.I)
@@ -455,11 +458,53 @@ def _signer_span(lines: list[str]) -> list[str]:
     """
     marks = [i for i, line in enumerate(lines) if _is_signer_line(line)]
     if marks and len(marks) >= _MIN_NAME_SHARE * (marks[-1] + 1 - marks[0]):
-        marked = set(marks)
-        return [line for i, line in enumerate(lines[marks[0] : marks[-1] + 1], marks[0])
-                if i in marked or (len(line.split()) <= _SHORT_LINE_WORDS
-                                   and not line.endswith(":"))]
+        marked, end = set(marks), marks[-1] + 1
+        if all(map(_short_line, lines[end:])):
+            end = len(lines)  # the block ends on its list: short names after the last line too
+        span = [line for i, line in enumerate(lines[marks[0] : end], marks[0])
+                if i in marked or _short_line(line)]
+        return _unjoined(span)
     return longest_run(lines, _is_signer_line)
+
+
+def _short_line(line: str) -> bool:
+    """A line short enough to be a signer whose line reads oddly ("Ubulibri", "BDS Italia")."""
+    return len(line.split()) <= _SHORT_LINE_WORDS and not line.endswith(":")
+
+
+def _unjoined(lines: list[str]) -> list[str]:
+    """Lines of "Name - role" with the ones a lost <br> ran together split in two."""
+    if sum(len(_DASHED.split(line)) == 2 for line in lines) < _MIN_NAME_SHARE * len(lines):
+        return lines
+    return [part for line in lines for part in _two_signers(line)]
+
+
+def _two_signers(line: str) -> list[str]:
+    """'Ann Lee - ActorBo Diaz - priest' or 'Ann Lee - retired teacher Bo Diaz - nurse':
+    two signer lines run together, as two; any other line as it is."""
+    parts = _DASHED.split(line)
+    if len(parts) != 3:
+        return [line]
+    middle = parts[1]
+    glued = _GLUED_WORDS.search(middle)
+    cut = glued.start() + 1 if glued else _trailing_name_start(middle)
+    if cut <= 0:
+        return [line]
+    first = f"{parts[0]} - {middle[:cut].rstrip()}"
+    second = f"{middle[cut:].lstrip()} - {parts[2]}"
+    return [first, second] if _is_signer_line(second) else [line]
+
+
+def _trailing_name_start(text: str) -> int:
+    """Where two or three capitalised words that end ``text`` begin, after a lower-case word
+    ("... dello spettacolo Maria Antonietta Marasco"); 0 when it does not end so."""
+    words = text.split()
+    count = 0
+    while count < min(3, len(words) - 1) and words[-1 - count][:1].isupper():
+        count += 1
+    if count < 2 or not words[-1 - count][:1].islower():
+        return 0
+    return len(text) - len(" ".join(words[-count:]))
 
 
 def _br_lines(block: etree._Element) -> list[str]:
