@@ -6,6 +6,7 @@ All pure functions on strings or bytes; none of them raises on odd input.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -214,9 +215,20 @@ def strip_office(text: str) -> str:
 _CONTACT = re.compile(r"\s*<[^<>\s@]+@[^<>\s]+>")
 
 
+# A tab between two fields on one line (a spreadsheet pasted into a page), a dash beside it
+# or not; a tab after a line break only indents.
+_TAB_FIELD = re.compile(r"(?<=\S)[ \t]*\t[ \t]*(?:[-\u2013\u2014|\u00b7\u2022][ \t]*)?(?=\S)")
+
+
 def split_name_affiliation(text: str) -> tuple[str, str | None]:
-    """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation)."""
-    text = strip_office(strip_name_label(strip_list_marker(collapse_ws(text))))
+    """'Name (Affiliation)', 'Name, Affiliation' or 'Name - Affiliation' -> (name, affiliation).
+
+    A tab the page typed between name and role ends the name whatever the name holds
+    ('RôM - Evidence Based Bonne Humeur<TAB>-<TAB>Vulgarisation').
+    """
+    if "\t" in text and (tab := _TAB_FIELD.search(text)):
+        return _bare_name(text[: tab.start()]), _clean_part(collapse_ws(text[tab.end() :]))
+    text = _bare_name(text)
     contact = _CONTACT.search(text)
     if contact and contact.start() > 0:  # "jade <jade@example.org>": the address is no name
         text = text[: contact.start()] + text[contact.end() :]
@@ -236,6 +248,24 @@ def split_name_affiliation(text: str) -> tuple[str, str | None]:
     if first == paren:
         return _split_paren(text, paren)
     return text[:comma].strip(), _clean_part(text[comma + 1 :])
+
+
+def _bare_name(text: str) -> str:
+    """The text with what is printed before a name off: list marker, decoration, label, office."""
+    return strip_office(strip_name_label(strip_decoration(strip_list_marker(collapse_ws(text)))))
+
+
+def strip_decoration(text: str) -> str:
+    """'👤 CHRIS CONEN' -> 'CHRIS CONEN': pictographs and symbols before a name adorn it."""
+    start = 0
+    while start < len(text) and (text[start].isspace() or _is_ornament(text[start])):
+        start += 1
+    return text[start:] if start < len(text) else text
+
+
+def _is_ornament(char: str) -> bool:
+    # So: pictographs and dingbats; Sk: modifiers (skin tones); Cf/Mn: ZWJ, variation selectors
+    return unicodedata.category(char) in ("So", "Sk", "Cf", "Mn")
 
 
 def _capital_surname_end(text: str) -> int:
@@ -271,14 +301,26 @@ def _split_paren(text: str, paren: int) -> tuple[str, str | None]:
     if close > paren and _is_nickname(text[:paren], text[paren + 1 : close], text[close + 1 :]):
         rest, affiliation = split_name_affiliation(text[close + 1 :])
         return f"{text[: close + 1]} {rest}", affiliation
+    if close > paren and _qualifies_mononym(text[:paren], text[paren + 1 : close],
+                                            text[close + 1 :]):
+        return text[: close + 1], _clean_part(text[close + 1 :])
     close = text.rfind(")")
     inside = text[paren + 1 : close] if close > paren else text[paren + 1 :]
     after = text[close + 1 :] if close > paren else ""
-    affiliation = _clean_part(" ".join(part for part in (inside, after.strip(" ,;")) if part))
+    joint = ", " if after.lstrip()[:1] in (",", ";") else " "  # "(MIT), Professor" keeps its comma
+    affiliation = _clean_part(joint.join(part for part in (inside, after.strip(" ,;")) if part))
     return text[:paren].strip(), affiliation
 
 
 _SURNAME = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019.-])*", re.U)
+
+
+def _qualifies_mononym(before: str, inside: str, after: str) -> bool:
+    """'Claude (Anthropic), Digital Entity': a one-word name, a capitalised aside, then the
+    line's own affiliation after a comma; the aside tells which Claude, it affiliates no one."""
+    words = inside.split()
+    return (len(before.split()) == 1 and after.lstrip().startswith(",")
+            and 1 <= len(words) <= 3 and all(word[:1].isupper() for word in words))
 
 
 def _is_nickname(before: str, inside: str, after: str) -> bool:
@@ -311,6 +353,8 @@ _PLACEHOLDER = re.compile(
     r"person|signer|user)|\bexample\.(?:com|org|net)\b|@(?:example|your[\w-]*)\b|\byyyy-mm-dd\b|"
     r"\bbe\s+the\s+first\s+to\s+sign\b|\bfirst[\s_-]+last\b|\bname\s+surname\b|"
     r"\badd\s+your\s+(?:name|signature)\b|\bname\s+here|"
+    r"\b(?:organi[sz]ation|company|institution|group)[\s_-]+name\b|"
+    r"^\W*loading\b[^.\u2026]{0,40}(?:\.{2,}|\u2026)\W*$|"
     r"[(<\[]\s*your\s[^()<>\[\]]*[)>\]]",
     re.I,
 )
@@ -348,7 +392,11 @@ def looks_like_proper_name(name: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[.!?:]\s*$")
-_WORD = re.compile(r"[^\W\d_]", re.U)
+# Chinese and Japanese write no spaces: a whole sentence is one "word"; its full stop,
+# exclamation or question mark says it is one.
+_CJK_SENTENCE_MARK = re.compile(r"[\u3002\uff01\uff1f]")
+# A name opens on a letter, or on digits run into letters ("3M", "350.org", "37signals").
+_WORD = re.compile(r"[^\W\d_]|\d+[.]?[^\W\d_]", re.U)
 
 
 def looks_like_name(name: str) -> bool:
@@ -358,4 +406,9 @@ def looks_like_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 8 or not _WORD.match(name.lstrip("(\"'\u201c\u2018@")):
         return False
-    return not (len(words) > 3 and _SENTENCE_END.search(name))
+    return not ((len(words) > 3 and _SENTENCE_END.search(name)) or is_cjk_sentence(name))
+
+
+def is_cjk_sentence(text: str) -> bool:
+    """'在本表添加一行。': a Chinese or Japanese sentence (its 。！？), never a name."""
+    return _CJK_SENTENCE_MARK.search(text) is not None

@@ -117,3 +117,15 @@ def test_json_without_count_or_people_raises_no_signers_found():
 def test_json_invalid_raises_parse_error():
     with pytest.raises(ParseError, match="not JSON"):
         JSON.parse(b"{nope", "https://x/", {})
+
+
+def test_json_an_object_keyed_by_numbers_is_a_list_of_signers():
+    # SYNTHETIC, shaped like a PHP export of a letter's signatories ({"1": {...}, "2": {...}}).
+    body = (b'{"1": {"name": "Revd Ann Lee", "org": "Vicar, St Mark\\u2019s"},'
+            b' "2": {"name": "Mr Bo Diaz", "org": "Elder, Grace Church"}}')
+    result = JSON.parse(body, "https://letters.example/signatories.json", {})
+    assert [(s.name, s.affiliation) for s in result.signers] == [
+        ("Revd Ann Lee", "Vicar, St Mark\u2019s"), ("Mr Bo Diaz", "Elder, Grace Church")]
+    # Keyed by numbers or not, tags with names are still no signers.
+    tags = b'{"count": 2, "tags": {"1": {"name": "housing"}, "2": {"name": "transport"}}}'
+    assert JSON.parse(tags, "https://x/", {}).has_list is False

@@ -287,3 +287,71 @@ def test_markdown_page_titled_signatories_states_a_total_without_the_noun():
     body = "# Signatories\n\n**0** total — **0** human, **0** digital minds.\n\n_None yet._\n"
     result = MARKDOWN.parse(body.encode(), "https://example.org/signatories.md", {})
     assert (result.reported_count, result.signers) == (0, ())
+
+
+def test_markdown_names_set_line_by_line_beside_a_table_sign_too():
+    # SYNTHETIC, shaped like a supporters page: organisations broken by "\", people in a table.
+    body = ("#### Partner Initiatives\nOpen Data Guild \\\nBITSS \\\nFriends of the Archive\n\n"
+            "#### Individual Supporters\nName | Institution\n--- | ---\nAnn Lee | Some Institute\n"
+            "Bo Diaz | Other Lab\n\nPlease add yourself below\nand tell a friend\n")
+    assert _names(body, "https://example.org/supporters.md") == [
+        "Open Data Guild", "BITSS", "Friends of the Archive", "Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_a_page_named_as_the_list_reads_bare_link_bullets_by_their_text():
+    body = "".join(f"-   [{name}](https://github.com/{handle})\n" for name, handle in (
+        ("Ann Lee", "annlee"), ("Bo Diaz (BD)", "bodiaz"), ("Cy Young", "cy")))
+    assert _names(body, "https://example.org/supporters.md") == ["Ann Lee", "Bo Diaz (BD)",
+                                                                "Cy Young"]
+    # The same links on a page that neither is named as a list nor speaks of signing: links.
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/links.md", {})
+
+
+def test_markdown_a_numbered_entry_format_names_no_signer():
+    body = ("# Signatories (Organizations)\n\n_Last updated: YYYY-MM-DD_\n\n## Organizations\n"
+            "1. Organization Name \u2014 Country \u2014 Website\n\n## Individuals (optional)\n"
+            "1. Name \u2014 Affiliation/City (if desired)\n")
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/SIGNATORIES.md", {})
+
+
+def test_markdown_a_lone_signer_whose_name_opens_on_digits_is_kept():
+    body = ("# Signatories\n\n## Organizations\n\n<!-- add your line below -->\n"
+            "- **3rd Street Tenants**\n\n## Individuals\n\n"
+            "- **Ann Lee**\n- **Bo Diaz**\n")
+    assert _names(body) == ["3rd Street Tenants", "Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_heading_records_with_ornaments_before_the_names():
+    def record(icon: str, name: str) -> str:
+        return (f"### {icon} {name} \u2014 The Founder\n\n**Role:** Founder\n\n"
+                "**Date:** 2025-12-28\n\n---\n\n")
+    body = ("# \u270d\ufe0f The Founding Covenant\n\n## The Founders\n\n"
+            + record("\U0001f464", "ALMA REYES") + record("\U0001f916", "ORBIT")
+            + "## Witnesses\n\n| Date | Witness |\n|---|---|\n| 2025-12-28 | Alma Reyes |\n")
+    assert _names(body) == ["ALMA REYES", "ORBIT"]
+
+
+def test_markdown_quoted_notes_are_no_signer_lines():
+    body = ("# Signatories\n\n> Register Open Now\n> Current Version Two\n> Last Update Today\n\n"
+            "- Ann Lee\n- Bo Diaz\n")
+    assert _names(body) == ["Ann Lee", "Bo Diaz"]
+
+
+def test_markdown_cjk_steps_after_the_marker_are_sentences_not_signers():
+    # SYNTHETIC, shaped like a Chinese register: numbered how-to-sign steps, then the table.
+    body = ("## Signatories\n\n## \u600e\u4e48\u7b7e\n\n"
+            "1. \u5728\u672c\u8868\u6dfb\u52a0\u4e00\u884c\u3002\n"
+            "2. \u4fdd\u7559\u4e00\u4efd\u526f\u672c\u3002\n\n"
+            "## \u7b7e\u7f72\u8005\n\n| # | \u663e\u793a\u540d | \u65e5\u671f |\n|---|---|---|\n"
+            "| 1 | \u738b\u4e1c\u7855 | 2026-07-10 |\n")
+    assert _names(body) == ["\u738b\u4e1c\u7855"]
+
+
+def test_markdown_a_table_under_its_signers_heading_outranks_the_others():
+    body = ("## Signatories of the Accord\n\n## Signers\n\n| # | Name | Date |\n|---|---|---|\n"
+            "| 1 | Ann Lee | 2026-07-10 |\n| 2 | | |\n\n## Witnesses\n\n| Role | Name |\n"
+            "|---|---|\n| Witness | Bo Diaz |\n\n## Versions\n\n| Version | Date |\n|---|---|\n"
+            "| v1.0 | 2026-07-10 |\n")
+    assert _names(body) == ["Ann Lee"]

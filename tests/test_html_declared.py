@@ -71,3 +71,20 @@ def test_html_declared_empty_table_of_signers_lists_nobody():
             b"<th>Role</th></tr></thead><tbody></tbody></table></body></html>")
     result = HTML.parse(page, "https://example.org/letter", {})
     assert (result.listed_count, result.reported_count) == (0, 1140)
+
+
+def _drupal_block(kind: str, items: str) -> str:
+    """A Drupal Views block: the name that declares the list sits four levels above it."""
+    return (f'<section id="block-signatures-{kind}"><h2>{kind.title()}</h2>'
+            f'<div class="form-group"><div class="view view-signatures-{kind}">'
+            f'<div class="view-content"><div class="item-list"><ul>{items}</ul>'
+            "</div></div></div></div></section>")
+
+
+def test_html_declared_alike_lists_nested_deep_are_one_list():
+    orgs = _items(["Open Library Guild", "Friends of the Archive (Springfield)"])
+    people = "".join(f"<li><div><strong>{n}</strong></div><div>Some Library</div></li>"
+                     for n in ("Ann Lee", "Bo Diaz", "Cy Young"))
+    body = _drupal_block("institutional", orgs) + _drupal_block("individuals", people)
+    assert _names(body) == ["Open Library Guild", "Friends of the Archive", "Ann Lee",
+                            "Bo Diaz", "Cy Young"]

@@ -220,3 +220,47 @@ def test_html_shapes_prose_naming_people_between_commas_is_no_list():
     body = (f"<p>More than 170 former heads of state, including {names}, today called on the "
             "President to act in an open letter today.</p>")
     assert _parse(body).listed_count == 0
+
+
+def test_html_shapes_a_tab_typed_between_name_and_role_ends_the_name():
+    items = "".join(f"<li>{line}</li>" for line in (
+        "Morel Lina\t-\tChercheuse en biologie", "Club - Bonne Humeur\t-\tVulgarisation",
+        "Petit Hugo\t-\tM\u00e9decin"))
+    signers = _parse(f"<h2>Signataires</h2><ol>{items}</ol>").signers
+    assert [(s.name, s.affiliation) for s in signers] == [
+        ("Morel Lina", "Chercheuse en biologie"), ("Club - Bonne Humeur", "Vulgarisation"),
+        ("Petit Hugo", "M\u00e9decin")]
+
+
+def test_html_shapes_a_link_to_a_place_on_the_page_is_no_signer():
+    # A template's signatures page: the loop is markup, the only other item a "top" link.
+    body = ('<div id="top" class="letter-signatures"><h1>Signatories</h1>'
+            "<ol><li><cite>{{ sig.name }}</cite></li></ol>"
+            '<p><a href="#top">Top of page</a></p></div>')
+    with pytest.raises(NoSignersFound):
+        _parse(body)
+
+
+def test_html_shapes_loading_placeholders_are_no_signers():
+    body = ('<section class="signatories"><h1>The Signatories</h1><div><div>Loading...</div>'
+            "</div><div><div>Loading signers\u2026</div></div></section>")
+    with pytest.raises(NoSignersFound):
+        _parse(body)
+
+
+_PEOPLE_LINES = [f"{first} {last} - {role} (Italia)" for first, last, role in (
+    ("Anna", "Ferri", "attrice"), ("Bruno", "Galli", "regista"), ("Carla", "Neri", "montatrice"),
+    ("Dario", "Conti", "produttore"), ("Elena", "Riva", "critica"))]
+
+
+def test_html_shapes_br_block_keeps_the_short_names_it_ends_on():
+    lines = [*_PEOPLE_LINES, "Collettivo Occhi Aperti", "Ubulibri", "Voci per la Pace"]
+    body = f"<p><strong>SIGNATORIES:</strong><br>{'<br>'.join(lines)}</p>"
+    assert _names(body)[-3:] == ["Collettivo Occhi Aperti", "Ubulibri", "Voci per la Pace"]
+
+
+def test_html_shapes_two_signer_lines_run_together_are_two_signers():
+    lines = [*_PEOPLE_LINES, "Iris Lane - ActorDon Nando Cope - priest (Italia)",
+             "Leila Bruno - retired teacher Maria Anna Marr - nurse"]
+    body = f"<p><strong>SIGNATORIES:</strong><br>{'<br>'.join(lines)}</p>"
+    assert _names(body)[-4:] == ["Iris Lane", "Don Nando Cope", "Leila Bruno", "Maria Anna Marr"]

@@ -95,13 +95,16 @@ _NOT_THE_LIST = re.compile(
     r"form|sign-?the|sign-?up|button|btn|count|total|input|field|modal|"
     r"\b(?:ad|ads|adbox|banner|promo|cta)\b", re.I
 )
-_DECLARED_DEPTH = 3
+_DECLARED_DEPTH = 4
 _WHOLE_LIST_NAMING = re.compile(
     r"signers|signatories|signatures|signees|endorsers|endorsements|supporters|"
     r"(?:signer|signatory|signature|endorser|supporter)[-_]?list", re.I)
 _HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _NAV_SHARE = 0.8
 _SHORT_LINE_WORDS = 14
+_DASHED = re.compile(r" [-\u2013\u2014] ")
+# "ActorDon": a lower-case letter run into a capital, where two lines lost the <br> between
+_GLUED_WORDS = re.compile(r"[^\W\d_A-Z](?=[A-Z][a-z])")
 _CARD_CHILDREN = 12
 _MIN_GRID_COLUMNS = 3
 _NAME_CLASS = re.compile(r"(?:^|[\s_-])(?:full-?)?name(?:$|[\s_-])", re.I)
@@ -143,14 +146,20 @@ def find_signer_groups(root: etree._Element) -> list[_Group]:
     sibling containers are one list, scored together.
     """
     families: dict[tuple[Any, ...], list[_Group]] = {}
+    declared: dict[tuple[str, str | None], list[_Group]] = {}
     for group in _candidate_groups(root):
         group.score = _score_group(group)
         if group.score > 0:
             families.setdefault(_family_key(group), []).append(group)
+            if group.tag in ("li", "tr") and group.size >= 2 and _declared_list(group):
+                declared.setdefault((group.tag, group.css_class), []).append(group)
     # A one-item list belongs to the list that quotations cut it from, never stands alone.
     whole = [family for family in families.values()
              if any(group.size >= 2 or not _lone_list_item(group) for group in family)]
-    return max(whole + _cousin_families(whole), key=_family_score, default=[])
+    # Alike lists the markup names as signers ("signatures-institutional", "...-individuals")
+    # are one list however deep their blocks nest them.
+    return max(whole + _cousin_families(whole) + list(declared.values()), key=_family_score,
+               default=[])
 
 
 def _cousin_families(families: list[list[_Group]]) -> list[list[_Group]]:
@@ -449,11 +458,53 @@ def _signer_span(lines: list[str]) -> list[str]:
     """
     marks = [i for i, line in enumerate(lines) if _is_signer_line(line)]
     if marks and len(marks) >= _MIN_NAME_SHARE * (marks[-1] + 1 - marks[0]):
-        marked = set(marks)
-        return [line for i, line in enumerate(lines[marks[0] : marks[-1] + 1], marks[0])
-                if i in marked or (len(line.split()) <= _SHORT_LINE_WORDS
-                                   and not line.endswith(":"))]
+        marked, end = set(marks), marks[-1] + 1
+        if all(map(_short_line, lines[end:])):
+            end = len(lines)  # the block ends on its list: short names after the last line too
+        span = [line for i, line in enumerate(lines[marks[0] : end], marks[0])
+                if i in marked or _short_line(line)]
+        return _unjoined(span)
     return longest_run(lines, _is_signer_line)
+
+
+def _short_line(line: str) -> bool:
+    """A line short enough to be a signer whose line reads oddly ("Ubulibri", "BDS Italia")."""
+    return len(line.split()) <= _SHORT_LINE_WORDS and not line.endswith(":")
+
+
+def _unjoined(lines: list[str]) -> list[str]:
+    """Lines of "Name - role" with the ones a lost <br> ran together split in two."""
+    if sum(len(_DASHED.split(line)) == 2 for line in lines) < _MIN_NAME_SHARE * len(lines):
+        return lines
+    return [part for line in lines for part in _two_signers(line)]
+
+
+def _two_signers(line: str) -> list[str]:
+    """'Ann Lee - ActorBo Diaz - priest' or 'Ann Lee - retired teacher Bo Diaz - nurse':
+    two signer lines run together, as two; any other line as it is."""
+    parts = _DASHED.split(line)
+    if len(parts) != 3:
+        return [line]
+    middle = parts[1]
+    glued = _GLUED_WORDS.search(middle)
+    cut = glued.start() + 1 if glued else _trailing_name_start(middle)
+    if cut <= 0:
+        return [line]
+    first = f"{parts[0]} - {middle[:cut].rstrip()}"
+    second = f"{middle[cut:].lstrip()} - {parts[2]}"
+    return [first, second] if _is_signer_line(second) else [line]
+
+
+def _trailing_name_start(text: str) -> int:
+    """Where two or three capitalised words that end ``text`` begin, after a lower-case word
+    ("... dello spettacolo Maria Antonietta Marasco"); 0 when it does not end so."""
+    words = text.split()
+    count = 0
+    while count < min(3, len(words) - 1) and words[-1 - count][:1].isupper():
+        count += 1
+    if count < 2 or not words[-1 - count][:1].islower():
+        return 0
+    return len(text) - len(" ".join(words[-count:]))
 
 
 def _br_lines(block: etree._Element) -> list[str]:
@@ -503,7 +554,7 @@ def _signer_from_item(item: etree._Element) -> Signer | None:
     raw = text_of(item)
     if not raw or ("{" in raw and has_template_markup(raw)):
         return None
-    if is_placeholder(raw):
+    if is_placeholder(raw) or _page_anchor(item, raw):
         return None
     cite = item if item.tag == "cite" else _find_cite(item)
     if cite is None:
@@ -515,11 +566,20 @@ def _signer_from_item(item: etree._Element) -> Signer | None:
         return _signer_from_labels(item, labelled, raw)
     if any(child.tag in _BLOCK_TAGS for child in item):
         return _signer_from_card(item, raw)
-    return _signer_from_line(raw)
+    typed = item.text if len(item) == 0 else None  # as typed: a tab between fields kept
+    return _signer_from_line(raw, typed if typed and "\t" in typed else raw)
 
 
-def _signer_from_line(line: str) -> Signer:
-    name, affiliation = split_name_affiliation(line)
+def _page_anchor(item: etree._Element, raw: str) -> bool:
+    """An item that is one link to a place on the same page ("Top of page"): no signer."""
+    links = list(item.iter("a")) if len(item) else []
+    return (len(links) == 1 and (links[0].get("href") or "").startswith("#")
+            and text_of(links[0]) == raw)
+
+
+def _signer_from_line(line: str, typed: str | None = None) -> Signer:
+    """A signer line; ``typed``: the same line as the page typed it (tabs between fields)."""
+    name, affiliation = split_name_affiliation(typed or line)
     return Signer(raw=line, name=name, affiliation=affiliation)
 
 

@@ -143,7 +143,7 @@ def find_people_list(document: Any, top_key: str = "") -> list[Any] | None:
     with a ``name`` is not people. ``top_key`` stands for the document's own key (the file's
     name: a top-level list in ``signatories.json``).
     """
-    level: list[tuple[str, Any, bool]] = [(top_key, document, False)]
+    level: list[tuple[str, Any, bool]] = [(top_key, _as_array(document), False)]
     for _ in range(_SEARCH_DEPTH):
         found = [value for key, value, declared in level
                  if isinstance(value, list) and value and _people_like(key, value, declared)]
@@ -151,13 +151,22 @@ def find_people_list(document: Any, top_key: str = "") -> list[Any] | None:
             # "signed" then "supported_by": sibling lists of people are one list.
             return [item for value in found for item in value]
         level = [
-            (str(child_key), child, _DECLARED_KEY.search(key) is not None)
+            (str(child_key), _as_array(child), _DECLARED_KEY.search(key) is not None)
             for key, value, _ in level
             if isinstance(value, dict)
             for child_key, child in value.items()
             if isinstance(child, (dict, list))
         ]
     return None
+
+
+def _as_array(value: Any) -> Any:
+    """An object keyed "1", "2", ... (an array a PHP or Firebase export wrote as an object)
+    as the list of its values; anything else as it is."""
+    if isinstance(value, dict) and len(value) >= 2 and all(
+            isinstance(key, str) and key.isdigit() for key in value):
+        return list(value.values())
+    return value
 
 
 def _people_like(key: str, items: list[Any], declared: bool = False) -> bool:

@@ -1,8 +1,10 @@
 r"""The ``markdown`` adapter: letters kept as Markdown or plain text, signers as list items.
 
 Which lists are signers: every list item after a signature marker ("Signed,", "## Signatories",
-"Signers:", "The undersigned") when the letter has one; otherwise the runs of list items that
-mostly look like names. A letter's own lists before the marker (demands, references) are not.
+"Signers:", "The undersigned") when the letter has one; otherwise the runs of list items, or of
+lines the author ended with hard breaks, that mostly look like names (a list of bare links only
+on a page about signing, which a page named "supporters.md" is by its name). A letter's own
+lists before the marker (demands, references) are not.
 
 Tables (GitHub-flavoured, with or without outer pipes: ``Name | Title | Org`` over
 ``--- | :---: | ---``, ``\|`` for a pipe inside a cell) are read by one reader. The name is
@@ -19,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from scrapers.adapters.json_api import find_people_list, signers_from
+from scrapers.adapters.json_api import file_stem, find_people_list, signers_from
 from scrapers.adapters.yaml_data import load_yaml
 from scrapers.base import ScrapeResult, Signer, register
 from scrapers.errors import NoSignersFound, ParseError
@@ -29,6 +31,7 @@ from scrapers.text import (
     decode_body,
     find_count,
     has_template_markup,
+    is_cjk_sentence,
     is_placeholder,
     longest_run,
     looks_like_name,
@@ -65,6 +68,10 @@ _ITALIC_CELL = re.compile(r"^\s*([*_])(?!\1)[^*_]+\1\s*$")
 _BARE_LINK = re.compile(r"\[[^\]]+\]\([^)\s]+\)")
 _SIGNING_WORDS = re.compile(r"\bsign|undersigned|endors|pledge", re.I)
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s")
+# A page named as the list ("supporters.md", "SIGNATORIES.md") speaks of signing by its name.
+_LIST_PAGE = re.compile(r"signator|signer|signature|supporter|endorse", re.I)
+# "[Paul Kay (PK)](https://...)": an item that is one link names its signer by the link text.
+_WHOLE_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 _DEFINITION = re.compile(r"^[^,(:]{1,40}:\s")
 # "<br>", a Markdown "\" or kramdown's "\\" at the end of a line
 _HARD_BREAK = re.compile(r"\s*(?:<br\s*/?>|\\{1,2})\s*$", re.I)
@@ -77,6 +84,9 @@ _NAME_HEADER = re.compile(r"^(?:full\s+)?(?:name|signator(?:y|ies)|signers?|sign
 # A table of organisations names them under one of these when it has no name column.
 _ORG_NAME_HEADER = re.compile(r"^(?:organi[sz]ations?|projects?|compan(?:y|ies)|groups?)$", re.I)
 _HEADER_PARTS = re.compile(r"\s*/\s*")
+# A section heading that names its table the signers, in English or Chinese ("签署者").
+_SIGNER_HEADING = re.compile(
+    r"\b(?:signatories|signers|signees|signatures)\b|签署者|签署人|签名者|联署人|署名者", re.I)
 _ROLE_HEADER = re.compile(r"^(?:title|role|position|job\s+title)s?$", re.I)
 _AFFILIATION_HEADER = re.compile(
     r"^(?:org|organi[sz]ation|affiliation|institution|company|employer|university)s?$", re.I
@@ -131,9 +141,10 @@ def signature_marker(lines: list[str]) -> int | None:
     return next((i for i, line in enumerate(lines) if _SIGNATURE_MARKER.match(line)), None)
 
 
-def signer_items(lines: list[str], marker: int | None) -> list[str]:
+def signer_items(lines: list[str], marker: int | None, named_list: bool = False) -> list[str]:
     """The list items that are signers (see the module docstring for the rule); ``marker``:
-    the line announcing them (``signature_marker``; -1 when the page's title does)."""
+    the line announcing them (``signature_marker``; -1 when the page's title does);
+    ``named_list``: the page's own name says it is the list ("supporters.md")."""
     if marker is not None:
         section = lines[marker + 1 :]
         runs = [run for run in list_runs(section) + line_runs(section) + paragraph_runs(section)
@@ -143,8 +154,8 @@ def signer_items(lines: list[str], marker: int | None) -> list[str]:
                           if _may_sign(section, (start, items))]
         if after:
             return [item for items in after for item in items]
-    speaks_of_signing = any(_SIGNING_WORDS.search(line) for line in lines)
-    kept = [items for _, items in list_runs(lines)
+    speaks_of_signing = named_list or any(_SIGNING_WORDS.search(line) for line in lines)
+    kept = [items for _, items in sorted(list_runs(lines) + broken_runs(lines))
             if _name_share(items, looks_like_proper_name) >= _MIN_NAME_SHARE
             and (speaks_of_signing or not all(map(_BARE_LINK.fullmatch, items)))]
     if speaks_of_signing and not kept:
@@ -196,7 +207,7 @@ def line_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
     current: list[str] = []
     for index, line in enumerate(lines + [""]):
         plain = line.strip() and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
-            ("#", "<!--", "{:", "|")) or _LINK_DEFINITION.match(line)
+            ("#", "<!--", "{:", "|", ">")) or _LINK_DEFINITION.match(line)
             or _THEMATIC_BREAK.match(line))
         if plain:
             current.append(_HARD_BREAK.sub("", line.strip()))
@@ -205,6 +216,19 @@ def line_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
             runs.append((index - len(current), current))
         current = []
     return runs
+
+
+def broken_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """Line runs whose lines the author ended with a hard break ("<br>", "\\"), the last one
+    aside: a list set line by line, never prose wrapped at the margin."""
+    return [(start, items) for start, items in line_runs(lines)
+            if all(_HARD_BREAK.search(line) for line in lines[start : start + len(items) - 1])]
+
+
+def broken_names(lines: list[str]) -> list[str]:
+    """The lines of the hard-broken runs that mostly hold names ("IGDORE \\", "BITSS \\")."""
+    return [item for _, items in broken_runs(lines)
+            if _name_share(items, looks_like_proper_name) >= _MIN_NAME_SHARE for item in items]
 
 
 def paragraph_runs(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -240,10 +264,10 @@ def _bold_named(line: str) -> bool:
 
 
 def _plain_line(line: str) -> bool:
-    """A paragraph line: not a list item, heading, comment, table, fence or a bold line alone
-    (which heads what follows, as "**Endnotes**" does)."""
+    """A paragraph line: not a list item, heading, comment, table, fence, quotation or a bold
+    line alone (which heads what follows, as "**Endnotes**" does)."""
     return bool(line.strip()) and not (_LIST_ITEM.match(line) or line.lstrip().startswith(
-        ("#", "<!--", "{:", "|", "```")) or _LINK_DEFINITION.match(line)
+        ("#", "<!--", "{:", "|", "```", ">")) or _LINK_DEFINITION.match(line)
         or _BOLD_LINE.match(line) or _THEMATIC_BREAK.match(line))
 
 
@@ -255,7 +279,8 @@ def _may_sign(section: list[str], run: tuple[int, list[str]]) -> bool:
 
 def _is_sentence(item: str) -> bool:
     """'The RFC text governs; signatures do not modify requirements.': a rule, not a signer."""
-    return len(item.split()) > 3 and plain_text(item).endswith((".", "!", "?"))
+    text = plain_text(item)
+    return (len(item.split()) > 3 and text.endswith((".", "!", "?"))) or is_cjk_sentence(text)
 
 
 def _names_someone(entry: tuple[int, str]) -> bool:
@@ -274,6 +299,9 @@ def signer_from_item(item: str) -> Signer | None:
     raw = collapse_ws(item)
     if not raw or has_template_markup(raw) or is_placeholder(raw):
         return None
+    link = _WHOLE_LINK.fullmatch(raw)
+    if link and "," not in link.group(1):
+        return Signer(raw=raw, name=plain_text(link.group(1)))
     emphasised = _TRAILING_EMPHASIS.match(raw)
     if emphasised:  # "Name *role*": the emphasis sets the role apart
         return Signer(raw=raw, name=plain_text(emphasised.group(1)),
@@ -339,10 +367,13 @@ def _name_column(header: list[str]) -> int | None:
 
 
 def _signer_table_strength(start: int, header: list[str], rows: list[list[str]],
-                           marker: int | None) -> int:
-    """2: headed by a name column or after the marker; 1: first column mostly names; 0: not."""
+                           marker: int | None, heading: str = "") -> int:
+    """3: under its own heading naming signers ("## 二、签署者", "## Signers"); 2: headed by a
+    name column or after the marker; 1: first column mostly names; 0: not."""
     if not rows:
         return 0
+    if _SIGNER_HEADING.search(heading):
+        return 3
     if _name_column(header) is not None or (marker is not None and start > marker):
         return 2
     first = _first_text_column(header)
@@ -384,10 +415,20 @@ def _cell(header: list[str], cells: list[str], pattern: re.Pattern[str]) -> str 
     return (cells[column] or None) if column is not None else None
 
 
+def _heading_above(lines: list[str], start: int) -> str:
+    """The text of the nearest heading above line ``start`` (a level-two or deeper one), or ''."""
+    for line in reversed(lines[:start]):
+        heading = _SUBHEADING.match(line)
+        if heading:
+            return plain_text(heading.group(2))
+    return ""
+
+
 def table_signers(lines: list[str], marker: int | None) -> list[Signer]:
     """Signers of the tables most clearly signer lists (``marker``: ``signature_marker``):
     a name header beats names alone."""
-    found = [(_signer_table_strength(start, header, rows, marker), header, rows)
+    found = [(_signer_table_strength(start, header, rows, marker, _heading_above(lines, start)),
+              header, rows)
              for start, header, rows in tables(lines)]
     best = max((strength for strength, _, _ in found), default=0)
     return [signer
@@ -458,9 +499,12 @@ class MarkdownAdapter:
         marker = signature_marker(lines)
         table = tuple(table_signers(lines, marker))
         marker = -1 if titled else marker
-        # Beside a table of signers, unmarked bullets explain it; they sign nothing.
-        items = heading_records(lines) or (signer_items(lines, marker)
-                                           if marker is not None or not table else [])
+        # Beside a table of signers, unmarked bullets explain it; they sign nothing, where
+        # names set line by line ("Partner Initiatives": "IGDORE \\", ...) sign beside it.
+        named_list = _LIST_PAGE.search(file_stem(url)) is not None
+        items = heading_records(lines) or (signer_items(lines, marker, named_list)
+                                           if marker is not None or not table
+                                           else broken_names(lines))
         signers = tuple(s for s in map(signer_from_item, items) if s is not None) + table
         if not signers:
             signers = front_matter_signers(front)
