@@ -12,6 +12,10 @@ changedetection.io is not a Signwatch dependency: install it in a venv of its ow
 
     python3 -m venv /tmp/cdio && /tmp/cdio/bin/pip install changedetection.io==0.60.10
     .venv/bin/python bench/peer.py --peer /tmp/cdio/bin/changedetection.io [--letters 100]
+                                   [--pages real|html] [--tree DIR]
+
+Wall and CPU time are printed for both sides: the peer's is its server process's, Signwatch's
+the command's with every process it started (its parse workers).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from poll import Site, start_server_process  # noqa: E402
-from poll_all import FIRST, fresh_database, signwatch  # noqa: E402
+from poll_all import FIRST, fresh_database, signwatch_timed, timed_line  # noqa: E402
 
 _PEER_TIMEOUT_S = 900
 
@@ -77,8 +81,15 @@ def wait_until_up(base: str) -> None:
     raise SystemExit("changedetection.io did not answer within 60 s")
 
 
-def peer_first_round(command: str, urls: list[str]) -> float:
-    """Seconds from adding the watches until the peer has checked every one of them once."""
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peer_first_round(command: str, urls: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds from adding the watches until the peer has checked every one of
+    them once; CPU is the peer server process's."""
     with tempfile.TemporaryDirectory() as directory:
         port = free_port()
         peer = start_peer(command, directory, port)
@@ -87,11 +98,11 @@ def peer_first_round(command: str, urls: list[str]) -> float:
             wait_until_up(base)
             headers = {"x-api-key": api_token(directory)}
             with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), process_cpu(peer.pid)
                 for url in urls:
                     client.post("/api/v1/watch", json={"url": url}).raise_for_status()
                 _wait_all_checked(client, set(urls))
-                return time.perf_counter() - started
+                return time.perf_counter() - started, process_cpu(peer.pid) - cpu
         finally:
             peer.terminate()
             peer.wait(30)
@@ -111,11 +122,14 @@ def _wait_all_checked(client: httpx.Client, urls: set[str]) -> None:
                      f"{_PEER_TIMEOUT_S} s")
 
 
-def signwatch_first_round(urls: list[str]) -> float:
+def signwatch_first_round(urls: list[str], tree: str | None = None) -> tuple[float, float]:
+    """(wall, CPU) of `signwatch poll --all` over a fresh database, with ``tree``'s code."""
     with tempfile.TemporaryDirectory() as directory:
         env = fresh_database(urls, directory, "peer-bench")
+        if tree:
+            env["PYTHONPATH"] = tree
         Site.set(round=FIRST, validators=True)
-        return signwatch(env, "poll", "--all")
+        return signwatch_timed(env, "poll", "--all")
 
 
 def main() -> None:
@@ -125,16 +139,20 @@ def main() -> None:
     parser.add_argument("--pages", choices=("real", "html"), default="real",
                         help="real: the RMS Markdown letter (936 signers); html: the "
                         "Mozilla AI-safety signatures page (1,821 signers)")
+    parser.add_argument("--tree", action="append", default=[],
+                        help="also time `poll --all` with this checkout's code (e.g. main)")
     args = parser.parse_args()
     Site.pages = args.pages
     urls = start_server_process(args.letters)
     Site.set(round=FIRST, validators=True)
-    peer = peer_first_round(args.peer, urls)
-    ours = signwatch_first_round(urls)
     n = args.letters
-    print(f"changedetection.io  first round {peer:6.1f} s ({n / peer:5.1f} letters/s)")
-    print(f"signwatch poll --all first round {ours:6.1f} s ({n / ours:5.1f} letters/s)")
-    print(f"signwatch vs changedetection.io: {peer / ours:.1f}x faster (goal >= 5x)")
+    peer = peer_first_round(args.peer, urls)
+    print(timed_line("changedetection.io   first round", n, *peer), flush=True)
+    for tree in [None, *args.tree]:
+        ours = signwatch_first_round(urls, tree)
+        print(timed_line(f"signwatch poll --all first round ({tree or 'this tree'})", n, *ours))
+        print(f"  vs changedetection.io: {peer[0] / ours[0]:.1f}x faster (goal >= 5x), "
+              f"{peer[1] / ours[1]:.1f}x less CPU", flush=True)
 
 
 if __name__ == "__main__":

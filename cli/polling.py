@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
@@ -35,29 +36,42 @@ def poll_command(slugs: tuple[str, ...], poll_all: bool, due: bool) -> None:
         click.echo("nothing to poll (name letters, or use --all / --due)")
         return
     poller = get_poller(app)
-    failures = _poll_with_progress(poller, ids, int(app.config["MAX_CONCURRENT_POLLS"]))
+    with _parse_pool(poller, int(app.config["PARSE_PROCESSES"]), len(ids)) as parsing:
+        failures = _poll_with_progress(poller, ids, int(app.config["MAX_CONCURRENT_POLLS"]),
+                                       parsing)
     if failures:
         raise SystemExit(1)
 
 
-def _poll_with_progress(poller: Any, ids: list[int], concurrency: int) -> int:
+def _parse_pool(poller: Any, processes: int, letters: int) -> Any:
+    """Worker processes for the polls' parsing, when there are several letters to share."""
+    if processes < 1 or letters < 2:
+        return contextlib.nullcontext(None)
+    from tracker.parsepool import ParsePool
+
+    return ParsePool(min(processes, letters), poller.settings.rules)
+
+
+def _poll_with_progress(poller: Any, ids: list[int], concurrency: int,
+                        parsing: Any = None) -> int:
     """Poll ``ids`` on ``concurrency`` threads (the fetcher keeps each host to one request at a
-    time); one line per letter as each finishes."""
+    time), parsing in ``parsing`` (a ParsePool) if given; one line per letter as each finishes."""
     failures = 0
     show_bar = len(ids) > 1
     poller.preload(ids)
     with click.progressbar(length=len(ids), label="polling", file=None if show_bar else _Null(),
                            show_pos=True) as bar, ThreadPoolExecutor(
                                max_workers=max(1, min(concurrency, len(ids)))) as pool:
-        for result in _as_done(pool, poller, ids):
+        for result in _as_done(pool, poller, ids, parsing):
             failures += result.snapshot_id is None and result.outcome != "unchanged"
             bar.update(1)
             click.echo(("\n" if show_bar else "") + result.line())
     return failures
 
 
-def _as_done(pool: ThreadPoolExecutor, poller: Any, ids: list[int]) -> Iterator[Any]:
-    futures = [pool.submit(poller.poll, letter_id) for letter_id in ids]
+def _as_done(pool: ThreadPoolExecutor, poller: Any, ids: list[int],
+             parsing: Any) -> Iterator[Any]:
+    futures = [pool.submit(poller.poll, letter_id, pool=parsing) for letter_id in ids]
     for future in as_completed(futures):
         yield future.result()
 

@@ -43,6 +43,7 @@ MEMO_ENTRIES = 4096  # distinct facet inputs remembered per call
 _SIGNATURE_FIELDS = (Signature.id, *(getattr(Signature, name) for name in PRINTED_FIELDS),
                      Signature.first_seen_at)
 FACET_COLUMNS = ("signature_id", "key", "value", "source", "source_detail")
+FacetCut = tuple[str, str, str, str | None]  # a facet row's (key, value, source, detail)
 
 
 def rules_for(config: Mapping[str, Any]) -> RoleRules:
@@ -77,7 +78,7 @@ def facet_rows(signature_id: int, facts: Sequence[FacetValue]) -> list[tuple[Any
     return [(signature_id, *cut) for cut in _cut_facts(facts)]
 
 
-def _cut_facts(facts: Sequence[FacetValue]) -> list[tuple[str, str, str, str | None]]:
+def _cut_facts(facts: Sequence[FacetValue]) -> list[FacetCut]:
     """(key, value, source, detail) of each fact, without repeats, cut to the column sizes."""
     cuts, seen = [], set()
     for fact in facts:
@@ -90,21 +91,29 @@ def _cut_facts(facts: Sequence[FacetValue]) -> list[tuple[str, str, str, str | N
     return cuts
 
 
-def _facet_rows_memo(
-        rules: RoleRules) -> Callable[[int, ParsedLine, date], list[tuple[Any, ...]]]:
-    """``facet_rows`` of ``facets_for_line``, remembering lines that share their facets."""
-    memo: dict[tuple[Any, ...], list[tuple[str, str, str, str | None]]] = {}
+def _facet_cuts_memo(rules: RoleRules) -> Callable[[ParsedLine, date], list[FacetCut]]:
+    """``_cut_facts`` of ``facets_for_line``, remembering lines that share their facets."""
+    memo: dict[tuple[Any, ...], list[FacetCut]] = {}
 
-    def rows_of(signature_id: int, parsed: ParsedLine, today: date) -> list[tuple[Any, ...]]:
+    def cuts_of(parsed: ParsedLine, today: date) -> list[FacetCut]:
         inputs = (*facet_inputs(parsed), today)
         cuts = memo.get(inputs)
         if cuts is None:
             if len(memo) >= MEMO_ENTRIES:
                 memo.clear()
             cuts = memo[inputs] = _cut_facts(facets_for_line(parsed, rules, today))
-        return [(signature_id, *cut) for cut in cuts]
+        return cuts
 
-    return rows_of
+    return cuts_of
+
+
+def facet_cuts(printed: Iterable[SignerRow], rules: RoleRules, today: date
+               ) -> list[list[FacetCut]]:
+    """The machine facets (``FacetCut``) of each row as of ``today``, in order: what
+    ``write_new_signature_facets`` stores for them, worked out without a database (a worker
+    process does it for a first list, tracker/parsepool.py)."""
+    cuts_of = _facet_cuts_memo(rules)
+    return [cuts_of(parsed_signature(_as_stored(row)), today) for row in printed]
 
 
 def write_signature_facets(session: Session, signature_ids: Sequence[int], *,
@@ -119,13 +128,18 @@ def write_signature_facets(session: Session, signature_ids: Sequence[int], *,
 
 
 def write_new_signature_facets(session: Session, signatures: Iterable[tuple[int, SignerRow]],
-                               *, rules: RoleRules, today: date) -> int:
+                               *, rules: RoleRules, today: date,
+                               known: Sequence[list[FacetCut]] | None = None) -> int:
     """``write_signature_facets`` for signatures this transaction has just inserted.
 
     ``signatures`` are (id, the row it was inserted from), in id order: none has facets yet,
-    so nothing is read back."""
-    return _write_facets(session, ((sid, _as_stored(row), today) for sid, row in signatures),
-                         rules)
+    so nothing is read back. ``known``, when given, holds ``facet_cuts`` of the page's rows
+    as of ``today`` by position (row.position - 1), worked out already."""
+    if known is not None:
+        return _insert_cuts(session, ((sid, known[row.position - 1]) for sid, row in signatures))
+    cuts_of = _facet_cuts_memo(rules)
+    return _insert_cuts(session, ((sid, cuts_of(parsed_signature(_as_stored(row)), today))
+                                  for sid, row in signatures))
 
 
 def _as_stored(row: SignerRow) -> SignerRow:
@@ -139,10 +153,17 @@ def _as_stored(row: SignerRow) -> SignerRow:
 def _write_facets(session: Session, signatures: Iterable[tuple[int, Any, date | datetime]],
                   rules: RoleRules) -> int:
     """Facets of (signature id, its printed fields, day read); returns rows written."""
+    cuts_of = _facet_cuts_memo(rules)
+    return _insert_cuts(session, ((sid, cuts_of(parsed_signature(printed), _day(seen)))
+                                  for sid, printed, seen in signatures))
+
+
+def _insert_cuts(session: Session, signatures: Iterable[tuple[int, list[FacetCut]]]) -> int:
+    """Store (signature id, its facets) in batches; returns rows written."""
     pending: list[tuple[Any, ...]] = []
-    written, now, rows_of = 0, utcnow(), _facet_rows_memo(rules)
-    for signature_id, printed, seen in signatures:
-        pending += rows_of(signature_id, parsed_signature(printed), _day(seen))
+    written, now = 0, utcnow()
+    for signature_id, cuts in signatures:
+        pending += [(signature_id, *cut) for cut in cuts]
         if len(pending) >= WRITE_CHUNK:
             written += _insert_facets(session, pending, now)
             pending = []

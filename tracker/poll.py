@@ -15,7 +15,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,13 +31,17 @@ from models.queries import newest_snapshot
 from models.rosters import Roster
 from models.signers import Signature
 from scrapers.base import ScrapeResult
+from scrapers.detect import parse_page
 from scrapers.errors import NoSignersFound, RateLimited, RenderUnavailable, SignwatchScrapeError
 from scrapers.fetch import Fetcher
 from scrapers.render import Renderer, scrape_rendered
-from scrapers.scrape import Scraped, scrape
+from scrapers.scrape import ParsePage, Scraped, scrape
 from tracker import alerts
 from tracker.groupcommit import GroupCommit
 from tracker.guard import Counts, GuardSettings, persisted, replaced_list, suspicion
+
+if TYPE_CHECKING:
+    from tracker.parsepool import KnownFacets, ParsePool
 
 MAX_BACKOFF = timedelta(hours=24)
 PRELOAD_MAX_AGE_S = 60.0  # a letter's URL or kind edited since is read at its next poll
@@ -91,6 +96,7 @@ class Page:
     more: tuple[PageCopy, ...] = ()  # pages 2, 3, ... of a paginated list
     capture_url: str | None = None  # read from this Wayback capture of ``url``
     partial: bool = False  # a later page of the list could not be had
+    known_facets: KnownFacets | None = None  # the list's facets, read beside the parse
 
     @property
     def pages(self) -> int:
@@ -131,24 +137,31 @@ class Poller:
             self.engine, self._write_unchanged, self._writing if sqlite else None)
         self._preloaded: dict[int, tuple[pollstate.PollState, float]] = {}
 
-    def poll(self, letter_id: int) -> PollResult:
-        """Fetch, parse, guard and record one letter; failures become a logged outcome."""
+    def poll(self, letter_id: int, *, pool: ParsePool | None = None) -> PollResult:
+        """Fetch, parse, guard and record one letter; failures become a logged outcome.
+
+        With ``pool``, the pages are parsed in its worker processes, and a list read in full
+        has its signers' facets read there too."""
         state = self._state(letter_id)
         started, timer = self.clock(), time.monotonic()
+        reader = pool.reader(_facets_day(state, started)) if pool is not None else None
         try:
-            scraped = self._scrape(state)
+            scraped = self._scrape(state, reader or parse_page)
         except SignwatchScrapeError as exc:
             return self._record_failure(state, exc, started, _ms_since(timer))
         if scraped.result is None:
             return self._record_unchanged(state, scraped, started, _ms_since(timer))
         page = page_from_scrape(scraped)
+        if reader is not None:
+            page = replace(page, known_facets=reader.known_facets(page.result))
         return self.record(state.id, page, observed_at=started, duration_ms=_ms_since(timer))
 
-    def _scrape(self, state: pollstate.PollState) -> Scraped:
+    def _scrape(self, state: pollstate.PollState, parse: ParsePage) -> Scraped:
         if not (state.options or {}).get("render"):
             return scrape(self.fetcher, state.url, kind=state.kind, options=state.options,
                           etag=state.etag, last_modified=state.last_modified,
-                          last_sha256=state.content_sha256, max_pages=self.settings.max_pages)
+                          last_sha256=state.content_sha256, max_pages=self.settings.max_pages,
+                          parse=parse)
         if self.renderer is None:
             raise RenderUnavailable("this poller has no browser", url=state.url)
         # A script's data may change under an unchanged page: rendered, never conditional.
@@ -300,6 +313,14 @@ class Poller:
         return wait
 
 
+def _facets_day(state: pollstate.PollState, started: datetime) -> date | None:
+    """The day to read the page's facets as of, beside its parse, or None not to.
+
+    A letter with no content hash (never read, or read again in full) may be about to
+    store every signer of the page; one with a hash adds a few, read after the diff."""
+    return started.date() if state.content_sha256 is None else None
+
+
 def page_from_scrape(scraped: Scraped) -> Page:
     fetch = scraped.fetch
     sha = fetch.sha256 or hashlib.sha256(fetch.body).hexdigest()
@@ -363,8 +384,6 @@ def _apply_confirmed_list(session: Session, snapshot: Snapshot, rules: RoleRules
 
 def parse_archived(snapshot: Snapshot, letter: Letter) -> ScrapeResult:
     """What the snapshot's archived pages show, page 1 then 2, 3, ... as when it was read."""
-    from scrapers.detect import parse_page
-
     options = letter.options or {}
     first = snapshot.archive
     assert first is not None
@@ -426,19 +445,22 @@ def counts_of(snapshot: Snapshot) -> Counts:
 
 
 def enrich_new_signers(session: Session, signature_ids: list[int], rules: RoleRules,
-                       at: datetime, *, diff: history.SignerDiff | None = None) -> None:
+                       at: datetime, *, diff: history.SignerDiff | None = None,
+                       known: KnownFacets | None = None) -> None:
     """Facets for new signatures, and roster matches for the people they brought.
 
     Given the ``diff`` that added them (``diff.added == signature_ids``), their rows and
-    people come from it instead of being read back."""
+    people come from it instead of being read back; ``known`` facets of the page's rows
+    (tracker/parsepool.py) are stored as they are when read as of ``at``'s day."""
     from tracker.enrichment import write_new_signature_facets, write_signature_facets
     from tracker.rosters import match_new_persons
 
     if diff is None:
         write_signature_facets(session, signature_ids, rules=rules, today=at.date())
     else:
+        cuts = known.cuts if known is not None and known.day == at.date() else None
         write_new_signature_facets(session, zip(signature_ids, diff.added_rows, strict=True),
-                                   rules=rules, today=at.date())
+                                   rules=rules, today=at.date(), known=cuts)
     if session.scalar(select(Roster.id).limit(1)) is None:
         return
     person_ids = set(diff.added_person_ids if diff is not None
@@ -553,7 +575,7 @@ class _Recorder:
         diff = history.apply_signer_list(self.session, self.letter, snapshot, self.rows)
         if diff.added and self.settings.rules is not None:
             enrich_new_signers(self.session, diff.added, self.settings.rules,
-                               snapshot.observed_at, diff=diff)
+                               snapshot.observed_at, diff=diff, known=self.page.known_facets)
         return diff
 
     def _result(self, outcome: str, snapshot: Snapshot, diff: history.SignerDiff | None,
