@@ -107,9 +107,10 @@ def claim_due_indexes(session: Session, now: datetime, lease: timedelta) -> list
 
 def letter_urls_on_host(session: Session, host: str) -> list[tuple[int, str]]:
     """(id, url) of the active letters whose URL names ``host`` (the caller checks exactly)."""
-    return list(session.execute(select(Letter.id, Letter.url).where(
+    rows = session.execute(select(Letter.id, Letter.url).where(
         Letter.active.is_(True), Letter.deleted_at.is_(None),
-        Letter.url.contains(host, autoescape=True)).order_by(Letter.id)).tuples())
+        Letter.url.contains(host, autoescape=True)).order_by(Letter.id))
+    return [(row.id, row.url) for row in rows]
 
 
 def write_index_poll_log(session: Session, entry: IndexPollLog,
