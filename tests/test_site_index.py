@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select, update
 from werkzeug import Request, Response
 
-from bench.listing import REAL_PETITION, Listing, petition_url
+from bench.listing import REAL_PETITION, Listing, petition_json, petition_url
 from models import IndexPollLog, Letter, SiteIndex, Snapshot
 from models.db import session_factory
 from models.index import add_index
@@ -130,6 +130,20 @@ def test_index_poll_confirms_an_unchanged_count(app, httpserver, indexer) -> Non
     assert (again.refreshed, again.changed) == (1, 0)
     snapshot = newest(app, letter_id)
     assert (snapshot.reported_count, snapshot.confirmations) == (200, 2)
+
+
+def test_own_poll_brings_breakdowns_to_a_count_read_from_the_index(app, httpserver,
+                                                                   indexer) -> None:
+    served = ServedListing(httpserver, {1: 100, 2: 200})
+    httpserver.expect_request("/petitions/2.json").respond_with_data(
+        petition_json(served.base, 2, 200), content_type="application/json")
+    letter_id = add_letter(app, served.petition(2))
+    indexer.poll(new_index(app, served.url))
+    assert newest(app, letter_id).breakdowns == {}  # the listing states no breakdowns
+    assert indexer.poller.poll(letter_id).outcome == "unchanged"  # the same count, on its own
+    snapshot = newest(app, letter_id)
+    assert (len(snapshot.breakdowns["country"]), len(snapshot.breakdowns["constituency"])
+            ) == (232, 650)
 
 
 def test_index_poll_holds_a_drop_as_suspect(app, httpserver, indexer) -> None:
