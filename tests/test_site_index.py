@@ -158,6 +158,11 @@ def test_index_poll_holds_a_drop_as_suspect(app, httpserver, indexer) -> None:
     held = newest(app, letter_id, statuses=("suspect",))
     assert (held.reported_count, held.suspect_reason) == (0, "the count dropped to zero "
                                                              "(was 10,000)")
+    assert indexer.poll(index_id).suspect == 1  # seen again: one more confirmation, still held
+    assert newest(app, letter_id, statuses=("suspect",)).confirmations == 2
+    served.listing.counts[1] = 10_100
+    assert indexer.poll(index_id).changed == 1
+    assert newest(app, letter_id).reported_count == 10_100
 
 
 def test_index_poll_broken_page_is_a_typed_outcome_and_loses_nothing(app, httpserver,

@@ -164,12 +164,13 @@ class IndexPoller:
     def _record_member(self, session: Session, letter: Letter, page: Page,
                        at: datetime) -> str | None:
         """Record one member's count-only reading; None when it is its own poll's to read."""
-        trusted = newest_snapshot(session, letter.id)
-        if trusted is not None and trusted.listed_count is not None:
-            return None  # a letter with a list of names is only read whole, by its own poll
         latest = newest_snapshot(session, letter.id, statuses=(TRUSTED, "suspect"))
         if latest is not None and latest.last_confirmed_at >= at:
             return None  # its own poll has read the petition since this page was asked for
+        trusted = latest if latest is None or latest.status == TRUSTED else newest_snapshot(
+            session, letter.id)
+        if trusted is not None and trusted.listed_count is not None:
+            return None  # a letter with a list of names is only read whole, by its own poll
         recorded = self.poller.record_archived_in(session, letter, page, observed_at=at)
         if recorded.snapshot_id is not None and recorded.outcome != "unchanged":
             alerts.after_snapshot(session, recorded.snapshot_id, now=at, window=timedelta(
