@@ -286,3 +286,12 @@ def test_letters_add_index_refuses_an_unknown_kind(runner) -> None:
     refused = runner.invoke(args=["letters", "add-index", f"{SITE}/petitions.json",
                                   "--kind", "nope"])
     assert refused.exit_code == 2 and "unknown index kind 'nope'" in refused.output
+
+
+def test_index_poll_of_an_unknown_kind_is_a_typed_outcome(app, httpserver, indexer) -> None:
+    served = ServedListing(httpserver, {1: 1})
+    index_id = new_index(app, served.url, kind="retired-reader")
+    [result] = indexer.poll_due()
+    assert (result.index_id, result.outcome, served.requests) == (index_id, "unknown_kind", [])
+    with session_factory(app)() as session:
+        assert session.scalars(select(IndexPollLog.outcome)).one() == "unknown_kind"

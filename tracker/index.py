@@ -113,7 +113,12 @@ class IndexPoller:
             ids = claim_due_indexes(session, self.clock(), CLAIM_LEASE)
         results = []
         for index_id in ids:
-            results.append(self.poll(index_id))
+            try:
+                results.append(self.poll(index_id))
+            except Exception:  # noqa: BLE001
+                # One index's bug must not stop the others: it stays leased, the error logged.
+                log.exception("poll of index %s crashed", index_id)
+                continue
             log.info("%s", results[-1].line())
         return results
 
