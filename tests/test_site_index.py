@@ -295,3 +295,17 @@ def test_index_poll_of_an_unknown_kind_is_a_typed_outcome(app, httpserver, index
     assert (result.index_id, result.outcome, served.requests) == (index_id, "unknown_kind", [])
     with session_factory(app)() as session:
         assert session.scalars(select(IndexPollLog.outcome)).one() == "unknown_kind"
+
+
+def test_index_poll_entry_without_a_count_is_never_a_reading_of_zero(app, httpserver,
+                                                                     indexer) -> None:
+    served = ServedListing(httpserver, {1: None, 2: 500})
+    unread, vanished = add_letter(app, served.petition(1)), add_letter(app, served.petition(2))
+    index_id = new_index(app, served.url)
+    assert indexer.poll(index_id).refreshed == 1  # nothing stated, nothing recorded
+    assert newest(app, unread, statuses=("ok", "suspect")) is None
+    served.listing.counts[2] = None
+    assert indexer.poll(index_id).suspect == 1
+    assert newest(app, vanished).reported_count == 500
+    assert newest(app, vanished, statuses=("suspect",)).suspect_reason == (
+        "the count vanished (was 500)")

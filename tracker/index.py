@@ -39,7 +39,7 @@ from models.index import (
 from models.letters import TRUSTED, Letter
 from models.queries import newest_snapshot
 from scrapers.base import ScrapeResult
-from scrapers.errors import ParseError, SignwatchScrapeError
+from scrapers.errors import NoSignersFound, ParseError, SignwatchScrapeError
 from scrapers.fetch import FetchResult
 from scrapers.index import IndexEntry, IndexPage, IndexReader, get_index_reader, url_key
 from tracker import alerts
@@ -70,7 +70,7 @@ class IndexPollResult:
 
     def count(self, outcome: str | None) -> None:
         """Tally one member's reading by its poll outcome (None: not read, left to its poll)."""
-        if outcome is None or outcome == "no_signers":
+        if outcome is None or outcome == NoSignersFound.outcome:
             return
         self.refreshed += 1
         self.changed += outcome in _CHANGED
