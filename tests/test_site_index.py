@@ -258,6 +258,8 @@ def test_index_poller_for_app_shares_the_letter_poller(app) -> None:
 def test_letters_add_index_indexes_and_poll_index(app, runner, httpserver) -> None:
     served = ServedListing(httpserver, {n: 10 * n for n in range(1, 61)})
     add_letter(app, served.petition(55))
+    none_yet = runner.invoke(args=["letters", "indexes"]).output
+    assert none_yet.strip() == "no site indexes yet: signwatch letters add-index URL"
     added = runner.invoke(args=["letters", "add-index", served.url, "--every", "5m"])
     assert added.exit_code == 0, added.output
     assert added.output.strip() == f"index 1: {served.url} every 5m"
@@ -266,6 +268,8 @@ def test_letters_add_index_indexes_and_poll_index(app, runner, httpserver) -> No
     polled = runner.invoke(args=["letters", "poll-index"])
     assert polled.exit_code == 0, polled.output
     assert "2 pages, 60 listed, 1 letters refreshed (1 changed, 0 suspect) [ok]" in polled.output
+    table = runner.invoke(args=["letters", "indexes"]).output.split()
+    assert table == ["1", "uk-parliament", "5m", "ok", "1", served.url]
     listed = json.loads(runner.invoke(args=["letters", "indexes", "--json"]).output)
     assert listed[0]["last_outcome"] == "ok" and listed[0]["poll_interval"] == "5m"
     assert listed[0]["last_poll"]["pages_read"] == 2
