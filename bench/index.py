@@ -9,8 +9,8 @@ breakdowns and all, under another id and count).
 
 Prints, from one run:
   - via the index: one `IndexPoller.poll` of the listing (``--per-page`` rows a page), every
-    count changed since the last round (the steady state of a live site): wall time, CPU time
-    of this process, requests;
+    count changed since the last round: wall time, CPU time of this process, requests; then
+    one more where no count changed (each reading only confirms);
   - per petition: ``--sample`` letters polled one after another through the same Poller
     (their counts changed too), and that sample's mean wall and CPU time a poll times the
     number of petitions (``--full``: poll all of them instead; with the 2 s delay, about
@@ -119,9 +119,10 @@ def track(app, base: str, petitions: int) -> tuple[list[int], int]:
         return ids, index.id
 
 
-def measured(run: Callable[[], object]) -> tuple[float, float, int, object]:
+def measured(run: Callable[[], object], *, changed: bool = True
+             ) -> tuple[float, float, int, object]:
     """(wall s, CPU s of this process, requests served, run's result) of one ``run()``."""
-    STATE[0] += 1  # every count grows: the round reads changed pages
+    STATE[0] += changed  # every count grows (changed pages), or none does
     requests, wall, cpu = STATE[1], time.perf_counter(), time.process_time()
     outcome = run()
     return (time.perf_counter() - wall, time.process_time() - cpu, STATE[1] - requests,
@@ -147,6 +148,9 @@ def main() -> None:
         wall, cpu, requests, result = measured(lambda: indexer.poll(index_id))
         print(f"via the index:  {wall:8.1f} s wall  {cpu:6.2f} s CPU  {requests:4} requests  "
               f"{result.line()}")
+        u_wall, u_cpu, u_requests, same = measured(lambda: indexer.poll(index_id), changed=False)
+        print(f"  no count changed: {u_wall:6.1f} s wall  {u_cpu:6.2f} s CPU  {u_requests:4} "
+              f"requests  {same.line()}")
         polled = ids if args.full else ids[:args.sample]
         p_wall, p_cpu, p_requests, outcomes = measured(lambda: [poller.poll(i).outcome
                                                                 for i in polled])
