@@ -1,4 +1,5 @@
-"""``signwatch letters add | list``: the letters Signwatch tracks."""
+"""``signwatch letters add | list | add-index | indexes | poll-index``: the letters Signwatch
+tracks, and the site indexes that refresh many of their counts at once."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import json
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from cli.common import adapter_options, validate_kind, validate_url
+from models import index as site_index
 from models import queries
 from models.base import utcnow
 from models.db import session_factory
@@ -83,4 +86,89 @@ def _summary_dict(summary: queries.LetterSummary) -> dict[str, Any]:
         "observed_at": snap.observed_at.isoformat() if snap else None,
         "last_polled_at": letter.last_polled_at.isoformat() if letter.last_polled_at else None,
         "last_outcome": letter.last_outcome,
+    }
+
+
+@letters_cli.command("add-index")
+@click.argument("url")
+@click.option("--kind", default="uk-parliament", show_default=True, help="Index reader name.")
+@click.option("--every", "every", default="15m", show_default=True, help="Poll interval.")
+def add_index_command(url: str, kind: str, every: str) -> None:
+    """Poll the listing at URL: one request a page refreshes every tracked letter it lists."""
+    from scrapers.index import known_index_kinds
+
+    url = validate_url(url)
+    if kind not in known_index_kinds():
+        raise click.BadParameter(f"unknown index kind {kind!r} (known: "
+                                 f"{', '.join(known_index_kinds())})", param_hint="--kind")
+    try:
+        interval = parse_interval(every)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from None
+    session = session_factory()()
+    try:
+        with session.begin():
+            index = site_index.add_index(session, url=url, kind=kind,
+                                         poll_interval_s=interval, now=utcnow())
+    except site_index.DuplicateIndex as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"index {index.id}: {url} every {format_interval(interval)}")
+
+
+@letters_cli.command("indexes")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
+def indexes_command(as_json: bool) -> None:
+    """List site indexes with their last poll."""
+    with session_factory()() as session:
+        rows = [_index_dict(session, index) for index in site_index.site_indexes(session)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no site indexes yet: signwatch letters add-index URL")
+    for row in rows:
+        last = row["last_poll"] or {}
+        refreshed = last.get("members_refreshed", "-")
+        click.echo(f"{row['id']:>4} {row['kind']:14} {row['poll_interval']:>6} "
+                   f"{row['last_outcome'] or 'never polled':14} {refreshed!s:>6} {row['url']}")
+
+
+@letters_cli.command("poll-index")
+@click.argument("index_ids", nargs=-1, type=int)
+def poll_index_command(index_ids: tuple[int, ...]) -> None:
+    """Poll site indexes now (every active one when none is named); one line each."""
+    from tracker.index import INDEX_SUCCESSES, index_poller_for
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with session_factory(app)() as session:
+        known = {index.id: index.active for index in site_index.site_indexes(session)}
+    missing = [str(i) for i in index_ids if i not in known]
+    if missing:
+        raise click.ClickException(f"no index numbered {', '.join(missing)}")
+    ids = list(index_ids) or [i for i, active in known.items() if active]
+    if not ids:
+        click.echo("no site indexes yet: signwatch letters add-index URL")
+        return
+    poller = index_poller_for(app)
+    results = [poller.poll(index_id) for index_id in ids]
+    for result in results:
+        click.echo(result.line())
+    if any(result.outcome not in INDEX_SUCCESSES for result in results):
+        raise SystemExit(1)
+
+
+def _index_dict(session: Any, index: site_index.SiteIndex) -> dict[str, Any]:
+    logs = site_index.latest_index_logs(session, index.id, limit=1)
+    last = logs[0] if logs else None
+    return {
+        "id": index.id, "kind": index.kind, "url": index.url, "active": index.active,
+        "poll_interval": format_interval(index.poll_interval_s),
+        "last_polled_at": index.last_polled_at.isoformat() if index.last_polled_at else None,
+        "last_outcome": index.last_outcome, "last_error": index.last_error,
+        "next_due_at": index.next_due_at.isoformat() if index.next_due_at else None,
+        "last_poll": None if last is None else {
+            "pages_read": last.pages_read, "entries_read": last.entries_read,
+            "members_refreshed": last.members_refreshed,
+            "members_changed": last.members_changed, "members_suspect": last.members_suspect,
+            "duration_ms": last.duration_ms},
     }

@@ -4,6 +4,7 @@ from models.alerts import AlertDelivery, AlertEvent, AlertSubscription
 from models.backfill import BackfillJob
 from models.base import Base, UTCDateTime, utcnow
 from models.generation import DataGeneration, DataGenerationPending
+from models.index import IndexPollLog, SiteIndex
 from models.letters import Archive, Letter, PollLog, Snapshot, SnapshotPage
 from models.rosters import Roster, RosterEntry, RosterMatch
 from models.signers import AuditLog, Facet, Person, Signature, SignatureEvent
@@ -20,6 +21,7 @@ __all__ = [
     "DataGeneration",
     "DataGenerationPending",
     "Facet",
+    "IndexPollLog",
     "Letter",
     "Person",
     "PollLog",
@@ -27,6 +29,7 @@ __all__ = [
     "RosterEntry",
     "RosterMatch",
     "Signature",
+    "SiteIndex",
     "SignatureEvent",
     "Snapshot",
     "SnapshotPage",

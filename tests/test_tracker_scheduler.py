@@ -13,6 +13,7 @@ from tests.tracking import add_letter
 from tracker.scheduler import (
     ALERTS_JOB_ID,
     CLAIM_LEASE,
+    INDEX_JOB_ID,
     TICK_JOB_ID,
     Ticker,
     build_scheduler,
@@ -86,8 +87,8 @@ def test_ticker_survives_a_crashing_poll(app) -> None:
 
 def test_build_scheduler_has_one_coalescing_tick(app) -> None:
     scheduler = build_scheduler(app)
-    assert {job.id for job in scheduler.get_jobs()} == {TICK_JOB_ID, ALERTS_JOB_ID}
-    for job in scheduler.get_jobs():  # the poll tick, and alert delivery (#17 B)
+    assert {job.id for job in scheduler.get_jobs()} == {TICK_JOB_ID, ALERTS_JOB_ID, INDEX_JOB_ID}
+    for job in scheduler.get_jobs():  # the poll tick, alert delivery (#17 B), indexes (#16 5)
         assert (job.coalesce, job.max_instances) == (True, 1)
         assert job.trigger.interval == timedelta(seconds=app.config["SCHEDULER_TICK_SECONDS"])
 

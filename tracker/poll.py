@@ -396,6 +396,11 @@ def parse_archived(snapshot: Snapshot, letter: Letter) -> ScrapeResult:
     return replace(result, signers=tuple(signers), next_page_url=None)
 
 
+def stored_breakdowns(result: ScrapeResult) -> dict[str, dict[str, int]]:
+    """The result's breakdowns as a snapshot stores them."""
+    return {key: dict(values) for key, values in result.breakdowns.items()}
+
+
 def _locked_letter(session: Session, letter_id: int) -> Letter:
     # FOR UPDATE serialises two pollers of one letter on PostgreSQL (SQLite locks the file).
     return session.scalars(select(Letter).where(Letter.id == letter_id).with_for_update()).one()
@@ -518,8 +523,16 @@ class _Recorder:
             return self._suspect(trusted, reason)
         if trusted is not None and counts_of(trusted) == self.counts:
             history.confirm_snapshot(trusted, self.at)
+            self._fill_breakdowns(trusted)
             return self._result("unchanged", trusted, None, trusted)
         return self._new_snapshot(trusted, TRUSTED)
+
+    def _fill_breakdowns(self, snapshot: Snapshot) -> None:
+        # A count first read without its breakdowns (from a site index, tracker/index.py)
+        # takes them from the petition's own page when that page states the same count.
+        result = self.page.result
+        if not snapshot.breakdowns and result is not None and result.breakdowns:
+            snapshot.breakdowns = stored_breakdowns(result)
 
     def _new_snapshot(self, trusted: Snapshot | None, status: str,
                       reason: str | None = None) -> PollResult:
@@ -550,7 +563,7 @@ class _Recorder:
             status=status, suspect_reason=reason, fingerprint=fingerprint,
             fingerprint_changed=changed, archive_sha256=self.page.sha256,
             source_url=self.page.url, capture_url=page.capture_url, partial=page.partial,
-            breakdowns={k: dict(v) for k, v in result.breakdowns.items()} if result else None,
+            breakdowns=stored_breakdowns(result) if result else None,
         )
         self.session.add(snapshot)
         self.session.flush()

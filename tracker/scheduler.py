@@ -32,6 +32,7 @@ log = logging.getLogger("signwatch.scheduler")
 CLAIM_LEASE = timedelta(minutes=10)
 TICK_JOB_ID = "signwatch-tick"
 ALERTS_JOB_ID = "signwatch-alerts"
+INDEX_JOB_ID = "signwatch-indexes"
 
 
 def select_letters(session: Session, slugs: Sequence[str], *, poll_all: bool, due: bool,
@@ -193,7 +194,7 @@ def ticker_for(app: Flask, *, defer: bool = False) -> Ticker:
 
 
 def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):
-    """An APScheduler with two coalescing jobs: the poll tick and alert delivery."""
+    """An APScheduler with three coalescing jobs: the poll tick, alert delivery, site indexes."""
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -206,6 +207,12 @@ def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):
     from tracker.notify import deliverer_for
 
     scheduler.add_job(deliverer_for(app).deliver_due, "interval", id=ALERTS_JOB_ID,
+                      seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
+                      next_run_time=utcnow(), coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
+    from tracker.index import index_poller_for
+
+    scheduler.add_job(index_poller_for(app).poll_due, "interval", id=INDEX_JOB_ID,
                       seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
                       next_run_time=utcnow(), coalesce=True, max_instances=1,
                       misfire_grace_time=None)
