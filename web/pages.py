@@ -99,26 +99,30 @@ SERIES_CACHE: dict[tuple[Any, ...], ChartView] = {}
 SERIES_CACHE_MAX = 64
 
 
-def chart_points(session: Session, letter_id: int, as_of: datetime | None) -> list[Any]:
-    """The downsampled ok series, cached per process until a snapshot is added or confirmed."""
-    return chart_view(session, letter_id, as_of).points
-
-
-def chart_view(session: Session, letter_id: int, as_of: datetime | None) -> ChartView:
-    """The chart's points, uPlot payload and hourly rates, cached like ``chart_points``.
+def chart_view(session: Session, letter_id: int, as_of: datetime | None,
+               version: Hashable | None = None) -> ChartView:
+    """The downsampled ok series with its uPlot payload and hourly rates, cached per process
+    under ``version`` (``reads.series_version``, taken before: read here if not given).
 
     Keeping the payload and rates too spares each request thousands of short-lived tuples,
     which otherwise made a full garbage collection land on many letter pages."""
-    key = (letter_id, as_of, reads.series_version(session, letter_id))
-    view = SERIES_CACHE.get(key)
+    if version is None:
+        version = reads.series_version(session, letter_id)
+    key = (letter_id, as_of, version)
+    view = SERIES_CACHE.get(key) if version is not None else None
     if view is None:
         points = charts.downsample(reads.count_series(session, letter_id, as_of))
         view = ChartView(points, charts.chart_payload(points),
                          charts.hourly_rates(charts.headline_series(points)))
-        if len(SERIES_CACHE) >= SERIES_CACHE_MAX:
-            SERIES_CACHE.pop(next(iter(SERIES_CACHE)), None)
-        SERIES_CACHE[key] = view
+        if version is not None:
+            _remember(key, view)
     return view
+
+
+def _remember(key: tuple[Any, ...], view: ChartView) -> None:
+    if len(SERIES_CACHE) >= SERIES_CACHE_MAX:
+        SERIES_CACHE.pop(next(iter(SERIES_CACHE)), None)
+    SERIES_CACHE[key] = view
 
 
 def letter_context(session: Session, letter: Letter, as_of: datetime | None,
@@ -126,8 +130,10 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
     """Everything the letter page shows, as it stood at ``as_of`` (default: now).
 
     ``version`` (``cache.data_version``, taken before the letter was read) lets the
-    signer-wide counts come from the per-process cache."""
-    chart = chart_view(session, letter.id, as_of)
+    signer-wide counts come from the per-process cache; the series' own version keys what
+    comes from the snapshots."""
+    series = reads.series_version(session, letter.id)
+    chart = chart_view(session, letter.id, as_of, series)
     current = reads.newest_snapshot(session, letter.id, as_of=as_of)
     keys = reads.facet_keys(session, letter.id, version=version) or list(reads.COMPOSITION_KEYS)
     signers = reads.signers_page(session, letter.id, reads.SignerQuery(as_of=as_of), 1,
@@ -137,7 +143,7 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
         "citation": citation(session, letter, current, as_of),
         "chart": chart.payload, "points": chart.points, "rates": chart.rates,
         "held_back": reads.held_back(session, letter.id, as_of),
-        "replacements": reads.list_replacements(session, letter.id, as_of),
+        "replacements": reads.list_replacements(session, letter.id, as_of, version=series),
         "compositions": [reads.composition(session, letter.id, k, as_of, version=version)
                          for k in keys],
         "changes": reads.recent_changes(session, letter.id, as_of),
