@@ -65,6 +65,8 @@ def test_series_cache_chart_shows_an_old_snapshot_corrected_in_place(
         session.execute(update(Snapshot).where(Snapshot.id == snapshot_at(session, letter_id, 1))
                         .values(reported_count=250))
     assert charted(client, "corrected") == [100, 250, 300]
+    table = client.get("/letters/corrected").get_data(as_text=True).split('class="series"')[1]
+    assert '<td class="num">250</td>' in table and '<td class="num">200</td>' not in table
 
 
 def test_series_cache_chart_shows_an_old_snapshot_deleted(client, session: Session) -> None:
@@ -114,7 +116,7 @@ def test_series_cache_outlives_another_letters_snapshot_and_an_unchanged_poll(
     other_id = synthetic_letter(session, "other", ["ok"])
 
     def view() -> pages.ChartView:
-        with session.begin():
+        with app.app_context(), session.begin():
             return pages.chart_view(session, letter_id, None)
 
     before = view()

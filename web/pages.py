@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    get_template_attribute,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from models import cache, overlap, reads
@@ -88,11 +98,17 @@ def captured_at(capture_url: str | None, observed_at: datetime) -> datetime | No
 
 @dataclass(frozen=True)
 class ChartView:
-    """The downsampled ok series with what the page derives from it."""
+    """The downsampled ok series with what the page derives from it, its data tables' newest
+    rows rendered."""
 
     points: list[Any]
     payload: dict[str, Any]
     rates: list[tuple[datetime, float]]
+    growth_rows: Markup
+    rate_rows: Markup
+
+
+TABLE_ROWS = 200  # of each data table under the charts
 
 
 SERIES_CACHE: dict[tuple[Any, ...], ChartView] = {}
@@ -111,12 +127,18 @@ def chart_view(session: Session, letter_id: int, as_of: datetime | None,
     key = (letter_id, as_of, version)
     view = SERIES_CACHE.get(key) if version is not None else None
     if view is None:
-        points = charts.downsample(reads.count_series(session, letter_id, as_of))
-        view = ChartView(points, charts.chart_payload(points),
-                         charts.hourly_rates(charts.headline_series(points)))
+        view = _chart_view(charts.downsample(reads.count_series(session, letter_id, as_of)))
         if version is not None:
             _remember(key, view)
     return view
+
+
+def _chart_view(points: list[Any]) -> ChartView:
+    rates = charts.hourly_rates(charts.headline_series(points))
+    return ChartView(points, charts.chart_payload(points), rates,
+                     get_template_attribute("_series_rows.html", "growth_rows")(
+                         points[-TABLE_ROWS:]),
+                     get_template_attribute("_series_rows.html", "rate_rows")(rates[-TABLE_ROWS:]))
 
 
 def _remember(key: tuple[Any, ...], view: ChartView) -> None:
@@ -142,6 +164,7 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
         "letter": letter, "as_of": as_of, "current": current,
         "citation": citation(session, letter, current, as_of),
         "chart": chart.payload, "points": chart.points, "rates": chart.rates,
+        "growth_rows": chart.growth_rows, "rate_rows": chart.rate_rows, "table_rows": TABLE_ROWS,
         "held_back": reads.held_back(session, letter.id, as_of),
         "replacements": reads.list_replacements(session, letter.id, as_of, version=series),
         "compositions": [reads.composition(session, letter.id, k, as_of, version=version)
