@@ -7,6 +7,7 @@ facets by subject/key). "As of" reads see only what had been observed by that ti
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     func,
     or_,
@@ -322,14 +324,21 @@ def signer_facets(session: Session, signers: Sequence[tuple[int, int | None]]
     (signature id, person id) pairs; signers without any left out."""
     found: dict[int, list[Facet]] = {}
     for chunk in chunks([signature_id for signature_id, _person in signers]):
-        rows = effective_facet_rows(Signature.id, Signature.person_id,
-                                    own=[Signature.id.in_(chunk)],
-                                    of_person=[Signature.id.in_(chunk)])
-        stmt = (select(rows.c.sid, Facet).join(Facet, Facet.id == rows.c.i)
-                .order_by(Facet.key, Facet.value, Facet.id))
-        for signature_id, facet in session.execute(stmt):
+        for signature_id, facet in session.execute(_signer_facets_statement(),
+                                                   {"ids": list(chunk)}):
             found.setdefault(signature_id, []).append(facet)
     return found
+
+
+@functools.cache
+def _signer_facets_statement() -> Select[Any]:
+    """``signer_facets``' statement for the signatures bound as ``ids``: built once (building
+    it was a third of the call's time, on every page of signers)."""
+    of_chunk = [Signature.id.in_(bindparam("ids", expanding=True))]
+    rows = effective_facet_rows(Signature.id, Signature.person_id, own=of_chunk,
+                                of_person=of_chunk)
+    return (select(rows.c.sid, Facet).join(Facet, Facet.id == rows.c.i)
+            .order_by(Facet.key, Facet.value, Facet.id))
 
 
 def signer_count(session: Session, letter_id: int, as_of: datetime | None = None, *,
