@@ -104,6 +104,7 @@ class ChartView:
     points: list[Any]
     payload: dict[str, Any]
     rates: list[tuple[datetime, float]]
+    payload_json: Markup
     growth_rows: Markup
     rate_rows: Markup
 
@@ -135,10 +136,14 @@ def chart_view(session: Session, letter_id: int, as_of: datetime | None,
 
 def _chart_view(points: list[Any]) -> ChartView:
     rates = charts.hourly_rates(charts.headline_series(points))
-    return ChartView(points, charts.chart_payload(points), rates,
-                     get_template_attribute("_series_rows.html", "growth_rows")(
-                         points[-TABLE_ROWS:]),
-                     get_template_attribute("_series_rows.html", "rate_rows")(rates[-TABLE_ROWS:]))
+    payload = charts.chart_payload(points)
+    return ChartView(points, payload, rates, _macro("payload")(payload),
+                     _macro("growth_rows")(points[-TABLE_ROWS:]),
+                     _macro("rate_rows")(rates[-TABLE_ROWS:]))
+
+
+def _macro(name: str) -> Any:
+    return get_template_attribute("_series_rows.html", name)
 
 
 def _remember(key: tuple[Any, ...], view: ChartView) -> None:
@@ -158,23 +163,45 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
     chart = chart_view(session, letter.id, as_of, series)
     current = reads.newest_snapshot(session, letter.id, as_of=as_of)
     keys = reads.facet_keys(session, letter.id, version=version) or list(reads.COMPOSITION_KEYS)
-    signers = reads.signers_page(session, letter.id, reads.SignerQuery(as_of=as_of), 1,
-                                 SIGNERS_PER_PAGE, version=version)
     return {
         "letter": letter, "as_of": as_of, "current": current,
         "citation": citation(session, letter, current, as_of),
-        "chart": chart.payload, "points": chart.points, "rates": chart.rates,
+        "chart_json": chart.payload_json, "points": chart.points, "rates": chart.rates,
         "growth_rows": chart.growth_rows, "rate_rows": chart.rate_rows, "table_rows": TABLE_ROWS,
         "held_back": reads.held_back(session, letter.id, as_of),
         "replacements": reads.list_replacements(session, letter.id, as_of, version=series),
         "compositions": [reads.composition(session, letter.id, k, as_of, version=version)
                          for k in keys],
-        "changes": reads.recent_changes(session, letter.id, as_of),
-        "signers": signers,
+        "recent_changes": cache.cached(version, ("recent_changes_html", letter.id, as_of),
+                                       lambda: Markup(render_template(
+                                           "_recent_changes.html",
+                                           changes=reads.recent_changes(session, letter.id,
+                                                                        as_of)))),
+        "signer_preview": signer_preview(session, letter.id, as_of, version),
         "signer_count": reads.signer_count(session, letter.id, as_of, version=version),
         "common": cache.cached(version, ("common_letters", letter.id),
                                lambda: overlap.common_letters(session, letter.id)),
     }
+
+
+@dataclass(frozen=True)
+class SignerPreview:
+    """The letter page's first signers, rendered, and how many signers there are."""
+
+    html: Markup
+    total: int
+
+
+def signer_preview(session: Session, letter_id: int, as_of: datetime | None,
+                   version: Hashable | None) -> SignerPreview:
+    """Rendered once per letter data version (``version``): a signer table costs a query of
+    facets and 50 rows of template on every request otherwise."""
+    def render() -> SignerPreview:
+        signers = reads.signers_page(session, letter_id, reads.SignerQuery(as_of=as_of), 1,
+                                     SIGNERS_PER_PAGE, version=version)
+        return SignerPreview(Markup(render_template("_signer_table.html", signers=signers)),
+                             signers.total)
+    return cache.cached(version, ("signer_preview_html", letter_id, as_of), render)
 
 
 @bp.get("/letters/<slug>")
