@@ -5,27 +5,22 @@ changes leave them cached. Letters and signers here are synthetic.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from models import Letter, Signature, SignatureEvent, Snapshot, cache
-
-AT = datetime(2031, 1, 1, tzinfo=UTC)
+from models import Signature, SignatureEvent, Snapshot, cache
+from tests.pagecache import AT, new_letter
 
 
 def letter_with_signers(session: Session, slug: str, names: list[str]) -> int:
     """A letter whose one snapshot added ``names`` (an 'added' event each)."""
     with session.begin():
-        letter = Letter(slug=slug, title=slug, url=f"https://example.org/{slug}", kind="html",
-                        options={}, poll_interval_s=900, active=True, created_at=AT,
-                        consecutive_failures=0)
-        session.add(letter)
-        session.flush()
-        add_signers(session, letter.id, names, AT)
-        return letter.id
+        letter_id = new_letter(session, slug)
+        add_signers(session, letter_id, names, AT)
+        return letter_id
 
 
 def add_signers(session: Session, letter_id: int, names: list[str], at: datetime) -> None:

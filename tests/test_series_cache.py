@@ -7,31 +7,26 @@ that find the page unchanged leave the cache warm. Letters and counts here are s
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import delete, event, update
 from sqlalchemy.orm import Session
 
-from models import Letter, Snapshot, pollstate, reads
+from models import Snapshot, pollstate, reads
 from models.db import get_engine
 from models.editing import decide_snapshot
+from tests.pagecache import AT, new_letter
 from web import pages
-
-AT = datetime(2031, 1, 1, tzinfo=UTC)
 
 
 def synthetic_letter(session: Session, slug: str, statuses: list[str]) -> int:
     """A letter with one snapshot an hour, counts 100, 200, ... (status per ``statuses``)."""
     with session.begin():
-        letter = Letter(slug=slug, title=slug, url=f"https://example.org/{slug}", kind="html",
-                        options={}, poll_interval_s=900, active=True, created_at=AT,
-                        consecutive_failures=0)
-        session.add(letter)
-        session.flush()
+        letter_id = new_letter(session, slug)
         for i, status in enumerate(statuses):
-            add_snapshot(session, letter.id, i, status)
-        return letter.id
+            add_snapshot(session, letter_id, i, status)
+        return letter_id
 
 
 def add_snapshot(session: Session, letter_id: int, hour: int, status: str = "ok") -> Snapshot:
