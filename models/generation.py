@@ -29,9 +29,16 @@ letter's rows in each table (``letter_current``); row ``DELETIONS`` counts delet
 anywhere, after which SQLite may hand out their ids again. PostgreSQL counts added rows too
 (statement triggers reading the changed rows).
 
+Per letter, the charted snapshots too (``series_generation``, ``series_current``): the
+chart, the list replacements and whatever else is cached from a letter's snapshots stay right
+until one of its snapshots is added, deleted or changed in any column but its confirmations
+(``last_confirmed_at``, ``confirmations``: what an unchanged poll moves). Both databases: a
+row trigger per snapshot (one a changed poll); on PostgreSQL a deferred one, so the counter's
+row is locked only while committing.
+
 The triggers are created with the tables (``Base.metadata.create_all``) and by migrations
-0003 and 0009. A later migration that rebuilds one of the four tables (SQLite batch mode
-copies the table) must call ``install`` again.
+0003, 0011 and 0014. A later migration that rebuilds one of the four tables or ``snapshot``
+(SQLite batch mode copies the table) must call ``install`` again.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from sqlalchemy import BigInteger, Connection, String, event, func, inspect, sel
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
+from models.letters import Snapshot
 from models.signers import Facet, Person, Signature, SignatureEvent
 
 COUNTED_TABLES = (Signature, SignatureEvent, Facet, Person)
@@ -51,6 +59,7 @@ NOT_COUNTED = {"signature": {"last_seen_at"}}
 INSERTS_NOT_COUNTED = {"person"}
 ROW_ID = 1
 PEOPLE, DELETIONS = 0, -1  # rows of letter_generation that are not letters
+SERIES_NOT_COUNTED = {"last_confirmed_at", "confirmations"}
 
 
 class DataGeneration(Base):
@@ -88,6 +97,15 @@ class LetterGenerationPending(Base):
 
     txid: Mapped[str] = mapped_column(String(32), primary_key=True)
     letter_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class SeriesGeneration(Base):
+    """Per letter: how many changes to its snapshots (confirmations aside) committed."""
+
+    __tablename__ = "series_generation"
+
+    letter_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 def current(session: Session) -> tuple[Any, ...] | None:
@@ -183,6 +201,19 @@ def _seen(letter_id: int, epoch: Any, letter_n: Any, people_n: Any, deletions: A
     return (epoch, letter_n or 0, people_n or 0, *marks)
 
 
+_SERIES = text(f"SELECT (SELECT epoch FROM data_generation WHERE id = {ROW_ID}), "
+               "(SELECT n FROM series_generation WHERE letter_id = :letter)")
+
+
+def series_current(session: Session, letter_id: int) -> tuple[Any, ...] | None:
+    """A token of letter ``letter_id``'s snapshots, confirmations aside, as this session sees
+    it (one primary-key read); None if the counter's row is missing.
+
+    Polls that find the page unchanged, and changes to other letters, leave it as it was."""
+    epoch, n = session.execute(_SERIES, {"letter": letter_id}).one()
+    return None if epoch is None else ("series", letter_id, epoch, n or 0)
+
+
 def ensure_row(connection: Connection) -> None:
     """Create the counter's row with a new epoch if it is missing (a new or emptied table)."""
     if connection.scalar(select(DataGeneration.id).where(DataGeneration.id == ROW_ID)) is None:
@@ -196,17 +227,20 @@ def install(connection: Connection) -> None:
     ensure_row(connection)
     postgresql = connection.dialect.name == "postgresql"
     statements = _postgresql_ddl() if postgresql else _sqlite_ddl()
-    if inspect(connection).has_table(LetterGeneration.__tablename__):  # from migration 0009
+    tables = inspect(connection)
+    if tables.has_table(LetterGeneration.__tablename__):  # from migration 0011
         statements += _postgresql_letter_ddl() if postgresql else _sqlite_letter_ddl()
+    if tables.has_table(SeriesGeneration.__tablename__):  # from migration 0014
+        statements += _postgresql_series_ddl() if postgresql else _sqlite_series_ddl()
     for statement in statements:
         connection.execute(text(statement))
 
 
 def uninstall(connection: Connection) -> None:
     """Drop the triggers (and PostgreSQL's functions); the tables are the caller's."""
-    for statement in (_postgresql_drops() + _postgresql_letter_drops()
+    for statement in (_postgresql_drops() + _postgresql_letter_drops() + _postgresql_series_drops()
                       if connection.dialect.name == "postgresql"
-                      else _sqlite_drops() + _sqlite_letter_drops()):
+                      else _sqlite_drops() + _sqlite_letter_drops() + _sqlite_series_drops()):
         connection.execute(text(statement))
 
 
@@ -402,6 +436,70 @@ def _postgresql_letter_drops() -> list[str]:
             *(f"DROP FUNCTION IF EXISTS letter_generation_note_{table.name}()"
               for table in _tables()),
             "DROP FUNCTION IF EXISTS letter_generation_bump()"]
+
+
+# Snapshots: one row trigger per operation, the snapshot's letter (both letters of an update).
+def _series_update_of() -> str:
+    columns = [c.name for c in Snapshot.__table__.columns if c.name not in SERIES_NOT_COUNTED]
+    return "UPDATE OF " + ", ".join(columns)
+
+
+def _series_bump(letter: str) -> str:
+    return (f"INSERT INTO series_generation (letter_id, n) VALUES ({letter}, 1) "
+            "ON CONFLICT (letter_id) DO UPDATE SET n = series_generation.n + 1;")
+
+
+_SERIES_ROWS = {"insert": ("NEW",), "delete": ("OLD",), "update": ("OLD", "NEW")}
+
+
+def _sqlite_series_ddl() -> list[str]:
+    operations = {"insert": "INSERT", "delete": "DELETE", "update": _series_update_of()}
+    return [f"CREATE TRIGGER IF NOT EXISTS series_generation_snapshot_{name} AFTER "
+            f"{operations[name]} ON snapshot FOR EACH ROW BEGIN "
+            + " ".join(_series_bump(f"{row}.letter_id") for row in rows) + " END"
+            for name, rows in _SERIES_ROWS.items()]
+
+
+def _sqlite_series_drops() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS series_generation_snapshot_{name}"
+            for name in _SERIES_ROWS]
+
+
+SERIES_BUMP_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION series_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN {_series_bump("OLD.letter_id")} END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN {_series_bump("NEW.letter_id")} END IF;
+  RETURN NULL;
+END $$"""
+
+SERIES_TRUNCATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION series_generation_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO series_generation (letter_id, n) SELECT id, 1 FROM letter
+  ON CONFLICT (letter_id) DO UPDATE SET n = series_generation.n + 1;
+  RETURN NULL;
+END $$"""
+
+
+def _postgresql_series_ddl() -> list[str]:
+    return [SERIES_BUMP_FUNCTION, SERIES_TRUNCATE_FUNCTION, *_postgresql_series_trigger_drops(),
+            f"CREATE CONSTRAINT TRIGGER series_generation_snapshot AFTER INSERT OR DELETE OR "
+            f"{_series_update_of()} ON snapshot DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+            "EXECUTE FUNCTION series_generation_bump()",
+            "CREATE TRIGGER series_generation_snapshot_truncate AFTER TRUNCATE ON snapshot "
+            "FOR EACH STATEMENT EXECUTE FUNCTION series_generation_truncate()"]
+
+
+def _postgresql_series_trigger_drops() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS series_generation_snapshot{suffix} ON snapshot"
+            for suffix in ("", "_truncate")]
+
+
+def _postgresql_series_drops() -> list[str]:
+    return [*_postgresql_series_trigger_drops(),
+            "DROP FUNCTION IF EXISTS series_generation_bump()",
+            "DROP FUNCTION IF EXISTS series_generation_truncate()"]
 
 
 @event.listens_for(Base.metadata, "after_create")

@@ -65,7 +65,7 @@ def test_db_commands_report_the_revision(empty_engine: Engine) -> None:
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     head = ScriptDirectory.from_config(alembic_config(empty_engine)).get_current_head()
-    assert head == "0013_site_index"
+    assert head == "0014_series_version"
     assert runner.invoke(args=["db", "current"]).stdout.strip() == head
     down = runner.invoke(args=["db", "downgrade", "base"])
     assert down.exit_code == 0 and "database at base" in down.stdout

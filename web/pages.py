@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    get_template_attribute,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from models import cache, overlap, reads
@@ -88,37 +98,58 @@ def captured_at(capture_url: str | None, observed_at: datetime) -> datetime | No
 
 @dataclass(frozen=True)
 class ChartView:
-    """The downsampled ok series with what the page derives from it."""
+    """The downsampled ok series with what the page derives from it, its data tables' newest
+    rows rendered."""
 
     points: list[Any]
     payload: dict[str, Any]
     rates: list[tuple[datetime, float]]
+    payload_json: Markup
+    growth_rows: Markup
+    rate_rows: Markup
+
+
+TABLE_ROWS = 200  # of each data table under the charts
 
 
 SERIES_CACHE: dict[tuple[Any, ...], ChartView] = {}
 SERIES_CACHE_MAX = 64
 
 
-def chart_points(session: Session, letter_id: int, as_of: datetime | None) -> list[Any]:
-    """The downsampled ok series, cached per process until a snapshot is added or confirmed."""
-    return chart_view(session, letter_id, as_of).points
-
-
-def chart_view(session: Session, letter_id: int, as_of: datetime | None) -> ChartView:
-    """The chart's points, uPlot payload and hourly rates, cached like ``chart_points``.
+def chart_view(session: Session, letter_id: int, as_of: datetime | None,
+               version: Hashable | None = None) -> ChartView:
+    """The downsampled ok series with its uPlot payload and hourly rates, cached per process
+    under ``version`` (``reads.series_version``, taken before: read here if not given).
 
     Keeping the payload and rates too spares each request thousands of short-lived tuples,
     which otherwise made a full garbage collection land on many letter pages."""
-    key = (letter_id, as_of, reads.series_version(session, letter_id))
-    view = SERIES_CACHE.get(key)
+    if version is None:
+        version = reads.series_version(session, letter_id)
+    key = (letter_id, as_of, version)
+    view = SERIES_CACHE.get(key) if version is not None else None
     if view is None:
-        points = charts.downsample(reads.count_series(session, letter_id, as_of))
-        view = ChartView(points, charts.chart_payload(points),
-                         charts.hourly_rates(charts.headline_series(points)))
-        if len(SERIES_CACHE) >= SERIES_CACHE_MAX:
-            SERIES_CACHE.pop(next(iter(SERIES_CACHE)), None)
-        SERIES_CACHE[key] = view
+        view = _chart_view(charts.downsample(reads.count_series(session, letter_id, as_of)))
+        if version is not None:
+            _remember(key, view)
     return view
+
+
+def _chart_view(points: list[Any]) -> ChartView:
+    rates = charts.hourly_rates(charts.headline_series(points))
+    payload = charts.chart_payload(points)
+    return ChartView(points, payload, rates, _macro("payload")(payload),
+                     _macro("growth_rows")(points[-TABLE_ROWS:]),
+                     _macro("rate_rows")(rates[-TABLE_ROWS:]))
+
+
+def _macro(name: str) -> Any:
+    return get_template_attribute("_series_rows.html", name)
+
+
+def _remember(key: tuple[Any, ...], view: ChartView) -> None:
+    if len(SERIES_CACHE) >= SERIES_CACHE_MAX:
+        SERIES_CACHE.pop(next(iter(SERIES_CACHE)), None)
+    SERIES_CACHE[key] = view
 
 
 def letter_context(session: Session, letter: Letter, as_of: datetime | None,
@@ -126,26 +157,51 @@ def letter_context(session: Session, letter: Letter, as_of: datetime | None,
     """Everything the letter page shows, as it stood at ``as_of`` (default: now).
 
     ``version`` (``cache.data_version``, taken before the letter was read) lets the
-    signer-wide counts come from the per-process cache."""
-    chart = chart_view(session, letter.id, as_of)
+    signer-wide counts come from the per-process cache; the series' own version keys what
+    comes from the snapshots."""
+    series = reads.series_version(session, letter.id)
+    chart = chart_view(session, letter.id, as_of, series)
     current = reads.newest_snapshot(session, letter.id, as_of=as_of)
     keys = reads.facet_keys(session, letter.id, version=version) or list(reads.COMPOSITION_KEYS)
-    signers = reads.signers_page(session, letter.id, reads.SignerQuery(as_of=as_of), 1,
-                                 SIGNERS_PER_PAGE, version=version)
     return {
         "letter": letter, "as_of": as_of, "current": current,
         "citation": citation(session, letter, current, as_of),
-        "chart": chart.payload, "points": chart.points, "rates": chart.rates,
+        "chart_json": chart.payload_json, "points": chart.points, "rates": chart.rates,
+        "growth_rows": chart.growth_rows, "rate_rows": chart.rate_rows, "table_rows": TABLE_ROWS,
         "held_back": reads.held_back(session, letter.id, as_of),
-        "replacements": reads.list_replacements(session, letter.id, as_of),
+        "replacements": reads.list_replacements(session, letter.id, as_of, version=series),
         "compositions": [reads.composition(session, letter.id, k, as_of, version=version)
                          for k in keys],
-        "changes": reads.recent_changes(session, letter.id, as_of),
-        "signers": signers,
+        "recent_changes": cache.cached(version, ("recent_changes_html", letter.id, as_of),
+                                       lambda: Markup(render_template(
+                                           "_recent_changes.html",
+                                           changes=reads.recent_changes(session, letter.id,
+                                                                        as_of)))),
+        "signer_preview": signer_preview(session, letter.id, as_of, version),
         "signer_count": reads.signer_count(session, letter.id, as_of, version=version),
         "common": cache.cached(version, ("common_letters", letter.id),
                                lambda: overlap.common_letters(session, letter.id)),
     }
+
+
+@dataclass(frozen=True)
+class SignerPreview:
+    """The letter page's first signers, rendered, and how many signers there are."""
+
+    html: Markup
+    total: int
+
+
+def signer_preview(session: Session, letter_id: int, as_of: datetime | None,
+                   version: Hashable | None) -> SignerPreview:
+    """Rendered once per letter data version (``version``): a signer table costs a query of
+    facets and 50 rows of template on every request otherwise."""
+    def render() -> SignerPreview:
+        signers = reads.signers_page(session, letter_id, reads.SignerQuery(as_of=as_of), 1,
+                                     SIGNERS_PER_PAGE, version=version)
+        return SignerPreview(Markup(render_template("_signer_table.html", signers=signers)),
+                             signers.total)
+    return cache.cached(version, ("signer_preview_html", letter_id, as_of), render)
 
 
 @bp.get("/letters/<slug>")
