@@ -79,6 +79,9 @@ _COUNT_PATTERNS = (
     (re.compile(rf"({NUMBER})\+?\s+(?:[\w-]+\s+){{0,4}}(?:have\s+|has\s+)?(?:now\s+)?"
                 rf"(?:signed|endorsed)\b", re.I), 4),
     (re.compile(rf"\bsigned\s+by\s+(?:more\s+than\s+|over\s+|at\s+least\s+)?({NUMBER})", re.I), 3),
+    # "the 56 delegates who risked their lives by signing": a count of people who signed
+    (re.compile(rf"({NUMBER})\+?\s+[^\W\d]+\s+who\s+(?:[\w'-]+\s+){{0,6}}?(?:have\s+)?"
+                rf"sign(?:ed|ing)?\b", re.I), 3),
     (re.compile(rf"({NUMBER})\+?\s*(?:[\w-]+\s+)?(?:supporters?|endorsers?)\b{_NOT_GOAL}",
                 re.I), 2),
     (re.compile(rf"\b(?:{_NOUN}|total)\s*:?\s*({NUMBER})(?!\s*%)(?!\s*(?:goal|needed))", re.I), 1),
