@@ -356,6 +356,8 @@ _PLACEHOLDER = re.compile(
     r"person|signer|user)|\bexample\.(?:com|org|net)\b|@(?:example|your[\w-]*)\b|\byyyy-mm-dd\b|"
     r"\bbe\s+the\s+first\s+to\s+sign\b|\bfirst[\s_-]+last\b|\bname\s+surname\b|"
     r"\badd\s+your\s+(?:name|signature)\b|\bname\s+here|"
+    # "your name" in the languages letters are most often printed in ("Ajoutez votre nom ici")
+    r"\b(?:votre|ton|tu|su|ihr|dein|il\s+tuo|seu|jouw|uw)\s+(?:nom|nombre|name|nome|naam)\b|"
     r"\b(?:organi[sz]ation|company|institution|group)[\s_-]+name\b|"
     r"^\W*loading\b[^.\u2026]{0,40}(?:\.{2,}|\u2026)\W*$|"
     r"[(<\[]\s*your\s[^()<>\[\]]*[)>\]]",

@@ -263,6 +263,13 @@ def test_markdown_table_example_rows_in_italics_and_your_placeholders_are_no_sig
     assert _names(body) == ["luciodaou"]
 
 
+def test_markdown_signers_heading_over_a_french_stand_in_lists_nobody():
+    body = ("# Liste des signataires\n\n## Signataires officiels\n\n"
+            "- **Nom / Organisation** *(Ajoutez votre nom ici !)*\n")
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/signataires.md", {})
+
+
 def test_markdown_entry_format_and_rules_after_the_marker_are_no_signers():
     body = ("# Signatories\n\n## Governance\n\n- This list is non-authoritative and non-binding.\n"
             "- The RFC text governs; signatures do not modify requirements.\n"
