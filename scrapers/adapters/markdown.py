@@ -68,7 +68,8 @@ _ITALIC_CELL = re.compile(r"^\s*([*_])(?!\1)[^*_]+\1\s*$")
 _BARE_LINK = re.compile(r"\[[^\]]+\]\([^)\s]+\)")
 _SIGNING_WORDS = re.compile(r"\bsign|undersigned|endors|pledge", re.I)
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s")
-# A page named as the list ("supporters.md", "SIGNATORIES.md") speaks of signing by its name.
+# A page named as the list ("supporters.md", "SIGNATORIES.md", "signataires.md", in the
+# languages letters are most often printed in) speaks of signing by its name.
 _LIST_PAGE = re.compile(r"signator|signer|signature|supporter|endorse|"
                         r"signatair|firmant|firmatari|unterzeichn|ondertekenaar", re.I)
 # "[Paul Kay (PK)](https://...)": an item that is one link names its signer by the link text.
