@@ -79,6 +79,9 @@ _COUNT_PATTERNS = (
     (re.compile(rf"({NUMBER})\+?\s+(?:[\w-]+\s+){{0,4}}(?:have\s+|has\s+)?(?:now\s+)?"
                 rf"(?:signed|endorsed)\b", re.I), 4),
     (re.compile(rf"\bsigned\s+by\s+(?:more\s+than\s+|over\s+|at\s+least\s+)?({NUMBER})", re.I), 3),
+    # "the 56 delegates who risked their lives by signing": a count of people who signed
+    (re.compile(rf"({NUMBER})\+?\s+[^\W\d]+\s+who\s+(?:[\w'-]+\s+){{0,6}}?(?:have\s+)?"
+                rf"sign(?:ed|ing)?\b", re.I), 3),
     (re.compile(rf"({NUMBER})\+?\s*(?:[\w-]+\s+)?(?:supporters?|endorsers?)\b{_NOT_GOAL}",
                 re.I), 2),
     (re.compile(rf"\b(?:{_NOUN}|total)\s*:?\s*({NUMBER})(?!\s*%)(?!\s*(?:goal|needed))", re.I), 1),
@@ -353,6 +356,8 @@ _PLACEHOLDER = re.compile(
     r"person|signer|user)|\bexample\.(?:com|org|net)\b|@(?:example|your[\w-]*)\b|\byyyy-mm-dd\b|"
     r"\bbe\s+the\s+first\s+to\s+sign\b|\bfirst[\s_-]+last\b|\bname\s+surname\b|"
     r"\badd\s+your\s+(?:name|signature)\b|\bname\s+here|"
+    # "your name" in the languages letters are most often printed in ("Ajoutez votre nom ici")
+    r"\b(?:votre|ton|tu|su|ihr|dein|il\s+tuo|seu|jouw|uw)\s+(?:nom|nombre|name|nome|naam)\b|"
     r"\b(?:organi[sz]ation|company|institution|group)[\s_-]+name\b|"
     r"^\W*loading\b[^.\u2026]{0,40}(?:\.{2,}|\u2026)\W*$|"
     r"[(<\[]\s*your\s[^()<>\[\]]*[)>\]]",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,9 @@ def test_json_an_object_keyed_by_numbers_is_a_list_of_signers():
     # Keyed by numbers or not, tags with names are still no signers.
     tags = b'{"count": 2, "tags": {"1": {"name": "housing"}, "2": {"name": "transport"}}}'
     assert JSON.parse(tags, "https://x/", {}).has_list is False
+
+
+def test_json_one_signer_file_in_a_signers_folder_is_one_signer():
+    body = json.dumps({"name": "Bo Stern", "link": "https://example.org/bo"}).encode()
+    assert [s.name for s in JSON.parse(body, "https://example.org/signers/bo.json", {}).signers] \
+        == ["Bo Stern"]

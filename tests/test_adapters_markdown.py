@@ -263,6 +263,25 @@ def test_markdown_table_example_rows_in_italics_and_your_placeholders_are_no_sig
     assert _names(body) == ["luciodaou"]
 
 
+@pytest.mark.parametrize(("page", "body", "names"), [
+    ("signataires.md", "Fabien Lamarque", ["Fabien Lamarque"]),
+    ("signatures.md", "Sign your ID here to affirm your position.\n\n"
+     "[zowiegong](https://github.com/zowiegong)\n[ada-q](https://github.com/ada-q)\n",
+     ["zowiegong", "ada-q"]),
+    ("unterzeichner.md", "# Unterzeichner\n\nJana Novak\n", ["Jana Novak"]),
+])
+def test_markdown_bare_names_closing_a_page_named_as_the_list_are_its_signers(page, body, names):
+    result = MARKDOWN.parse(body.encode(), f"https://example.org/{page}", {})
+    assert [s.name for s in result.signers] == names
+
+
+def test_markdown_signers_heading_over_a_french_stand_in_lists_nobody():
+    body = ("# Liste des signataires\n\n## Signataires officiels\n\n"
+            "- **Nom / Organisation** *(Ajoutez votre nom ici !)*\n")
+    with pytest.raises(NoSignersFound):
+        MARKDOWN.parse(body.encode(), "https://example.org/signataires.md", {})
+
+
 def test_markdown_entry_format_and_rules_after_the_marker_are_no_signers():
     body = ("# Signatories\n\n## Governance\n\n- This list is non-authoritative and non-binding.\n"
             "- The RFC text governs; signatures do not modify requirements.\n"

@@ -40,6 +40,13 @@ def test_yaml_top_level_list_is_named_by_the_file():
         YAML.parse(body, "https://example.org/links.yml", {})
 
 
+def test_yaml_one_signer_file_in_a_signatures_folder_is_one_signer():
+    body = b"name: Ada Quill\nlink: https://example.org/ada\n"
+    for folder in ("_data/signed", "signatures"):
+        result = parse_page(body, f"https://example.org/{folder}/ada.yaml", None, "auto")
+        assert [s.name for s in result.signers] == ["Ada Quill"]
+
+
 def test_yaml_refuses_python_tags_and_broken_documents():
     with pytest.raises(ParseError, match="not YAML"):
         YAML.parse(b"people: !!python/object/apply:os.system ['true']\n", URL, {})

@@ -49,6 +49,18 @@ def test_stated_counts_skip_goals_placeholders_and_years(text):
     assert find_count(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("They were among the 56 delegates who risked their lives by signing it.", 56),
+        ("Meet the 30 nurses who stood in the cold and signed.", 30),
+        ("Thanks to the 9 neighbours who are signing today.", 9),
+    ],
+)
+def test_stated_counts_read_people_who_signed_in_a_relative_clause(text, value):
+    assert find_count(text) == value
+
+
 def test_stated_counts_prefer_the_phrase_about_signatures():
     assert find_count("Join 9,000 supporters. 1,204 signatures so far.") == 1204
 

@@ -113,6 +113,16 @@ def test_is_placeholder_format_labels_and_loading_text(text, stand_in):
     assert is_placeholder(text) is stand_in
 
 
+@pytest.mark.parametrize(("text", "stand_in"), [
+    ("**Nom / Organisation** *(Ajoutez votre nom ici !)*", True),
+    ("Escribe tu nombre aqu\u00ed", True),
+    ("Ihr Name, Organisation", True),
+    ("Il tuo nome", True),
+])
+def test_is_placeholder_your_name_in_other_languages(text, stand_in):
+    assert is_placeholder(text) is stand_in
+
+
 @pytest.mark.parametrize(("line", "name", "affiliation"), [
     ("Orbit (Example Labs), Digital Entity", "Orbit (Example Labs)", "Digital Entity"),
     ("Jane Doe (MIT), Professor", "Jane Doe", "MIT, Professor"),

@@ -265,6 +265,19 @@ def _whole_file_list(document: Any, options: Mapping[str, Any]) -> tuple[list[An
     return None, options
 
 
+# A signature kept as a file of its own in a signatures folder (_data/signed/<user>.yaml).
+_SIGNED_FOLDER = re.compile(r"/(?:signed|signatures?|signatories|signers)/[^/]+$", re.I)
+
+
+def _one_signer_file(document: Any, url: str) -> list[Any] | None:
+    """A file in a signatures folder that is one signer's flat mapping (name, link)."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    if not isinstance(document, dict) or not _SIGNED_FOLDER.search(path):
+        return None
+    flat = all(isinstance(value, str | int | float | None) for value in document.values())
+    return [document] if flat and _own_name(document) else None
+
+
 def signers_from(items: Iterable[Any], options: Mapping[str, Any]) -> tuple[Signer, ...]:
     """People objects (or strings) -> Signers, using name_field/affiliation_field if given."""
     signers = []
@@ -360,6 +373,8 @@ def _auto(document: Any, url: str, options: Mapping[str, Any]) -> ScrapeResult:
     people = find_people_list(document, file_stem(url))
     if people is None:
         people, options = _whole_file_list(document, options)
+    if people is None:
+        people = _one_signer_file(document, url)
     signers = signers_from(people, options) if people else ()
     count = found[1] if found else None
     return _result(document_title(document), count, signers, bool(signers))

@@ -68,8 +68,10 @@ _ITALIC_CELL = re.compile(r"^\s*([*_])(?!\1)[^*_]+\1\s*$")
 _BARE_LINK = re.compile(r"\[[^\]]+\]\([^)\s]+\)")
 _SIGNING_WORDS = re.compile(r"\bsign|undersigned|endors|pledge", re.I)
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s")
-# A page named as the list ("supporters.md", "SIGNATORIES.md") speaks of signing by its name.
-_LIST_PAGE = re.compile(r"signator|signer|signature|supporter|endorse", re.I)
+# A page named as the list ("supporters.md", "SIGNATORIES.md", "signataires.md", in the
+# languages letters are most often printed in) speaks of signing by its name.
+_LIST_PAGE = re.compile(r"signator|signer|signature|supporter|endorse|"
+                        r"signatair|firmant|firmatari|unterzeichn|ondertekenaar", re.I)
 # "[Paul Kay (PK)](https://...)": an item that is one link names its signer by the link text.
 _WHOLE_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 _DEFINITION = re.compile(r"^[^,(:]{1,40}:\s")
@@ -163,7 +165,31 @@ def signer_items(lines: list[str], marker: int | None, named_list: bool = False)
         # signers even when no "Signed" line announces them ("With urgency,").
         kept = [items for _, items in paragraph_runs(lines)
                 if len(items) >= _MIN_UNMARKED_PARAGRAPHS]
+    if named_list and not kept:
+        kept = [lone_names(lines)]
     return [item for items in kept for item in items]
+
+
+def lone_names(lines: list[str]) -> list[str]:
+    """The bare names or single links that close the page, one a line ("Fabien Lamarque",
+    "[zowiegong](https://github.com/zowiegong)"): on a page named as the list, the signers
+    appended to it, even one."""
+    closing: list[str] = []
+    for line in reversed(lines):
+        text = _HARD_BREAK.sub("", line.strip())
+        if not text:
+            continue
+        if not (_plain_line(line) and _lone_name(text)):
+            break
+        closing.insert(0, text)
+    return closing
+
+
+def _lone_name(text: str) -> bool:
+    if "|" in text or _DEFINITION.match(text) or _SIGNING_WORDS.search(text):
+        return False
+    link = _WHOLE_LINK.fullmatch(text)
+    return looks_like_name(plain_text(link.group(1))) if link else looks_like_proper_name(text)
 
 
 def heading_records(lines: list[str]) -> list[str]:
