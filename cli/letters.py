@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import click
@@ -15,7 +16,7 @@ from flask.cli import AppGroup
 from cli.common import adapter_options, validate_kind, validate_url
 from models import index as site_index
 from models import queries
-from models.base import utcnow
+from models.base import iso_utc, utcnow
 from models.db import session_factory
 from tracker.intervals import format_interval, parse_interval
 
@@ -176,7 +177,7 @@ def resume_index_command(index_id: int) -> None:
     index = _change_index(lambda session: site_index.set_index_active(
         session, index_id, True, now=utcnow()))
     click.echo(f"resumed index {index.id}: {index.url} every "
-               f"{format_interval(index.poll_interval_s)}, due now")
+               f"{format_interval(index.poll_interval_s)}, next due {iso_utc(index.next_due_at)}")
 
 
 @letters_cli.command("remove-index")
@@ -192,6 +193,7 @@ class _Changed:
     id: int
     url: str
     poll_interval_s: int
+    next_due_at: datetime | None
 
 
 def _change_index(change: Any) -> _Changed:
@@ -200,7 +202,7 @@ def _change_index(change: Any) -> _Changed:
     try:
         with session.begin():
             index = change(session)
-            changed = _Changed(index.id, index.url, index.poll_interval_s)
+            changed = _Changed(index.id, index.url, index.poll_interval_s, index.next_due_at)
     except site_index.UnknownIndex as exc:
         raise click.ClickException(str(exc)) from None
     return changed

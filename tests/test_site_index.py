@@ -16,6 +16,7 @@ from werkzeug import Request, Response
 
 from bench.listing import REAL_PETITION, Listing, petition_json, petition_url
 from models import Archive, IndexPollLog, Letter, SiteIndex, Snapshot
+from models.base import iso_utc
 from models.db import session_factory
 from models.index import add_index, remove_index
 from models.queries import newest_snapshot
@@ -336,10 +337,11 @@ def test_letters_pause_resume_and_remove_index_keep_the_counts_read(app, runner,
     assert idle.output.strip() == "every site index is paused: signwatch letters resume-index ID"
     assert len(served.requests) == 1  # a paused index is not read
     resumed = runner.invoke(args=["letters", "resume-index", "1"])
-    assert resumed.output.strip() == f"resumed index 1: {served.url} every 5m, due now"
     with session_factory(app)() as session:
         index = session.get_one(SiteIndex, 1)
         assert index.active and index.next_due_at <= datetime.now(UTC)
+    assert resumed.output.strip() == (f"resumed index 1: {served.url} every 5m, "
+                                      f"next due {iso_utc(index.next_due_at)}")
     removed = runner.invoke(args=["letters", "remove-index", "1"])
     assert removed.output.strip() == f"removed index 1: {served.url} (the counts it read are kept)"
     with session_factory(app)() as session:
