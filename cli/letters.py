@@ -1,9 +1,12 @@
-"""``signwatch letters add | list | add-index | indexes | poll-index``: the letters Signwatch
-tracks, and the site indexes that refresh many of their counts at once."""
+"""``signwatch letters add | list | add-index | indexes | poll-index | pause-index |
+resume-index | remove-index``: the letters Signwatch tracks, and the site indexes that
+refresh many of their counts at once."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import click
@@ -13,7 +16,7 @@ from flask.cli import AppGroup
 from cli.common import adapter_options, validate_kind, validate_url
 from models import index as site_index
 from models import queries
-from models.base import utcnow
+from models.base import iso_utc, utcnow
 from models.db import session_factory
 from tracker.intervals import format_interval, parse_interval
 
@@ -147,7 +150,8 @@ def poll_index_command(index_ids: tuple[int, ...]) -> None:
         raise click.ClickException(f"no index numbered {', '.join(missing)}")
     ids = list(index_ids) or [i for i, active in known.items() if active]
     if not ids:
-        click.echo("no site indexes yet: signwatch letters add-index URL")
+        click.echo("every site index is paused: signwatch letters resume-index ID" if known
+                   else "no site indexes yet: signwatch letters add-index URL")
         return
     poller = index_poller_for(app)
     results = [poller.poll(index_id) for index_id in ids]
@@ -155,6 +159,53 @@ def poll_index_command(index_ids: tuple[int, ...]) -> None:
         click.echo(result.line())
     if any(result.outcome not in INDEX_SUCCESSES for result in results):
         raise SystemExit(1)
+
+
+@letters_cli.command("pause-index")
+@click.argument("index_id", type=int)
+def pause_index_command(index_id: int) -> None:
+    """Stop polling index INDEX_ID (its letters keep their own polls)."""
+    index = _change_index(lambda session: site_index.set_index_active(
+        session, index_id, False, now=utcnow()))
+    click.echo(f"paused index {index.id}: {index.url}")
+
+
+@letters_cli.command("resume-index")
+@click.argument("index_id", type=int)
+def resume_index_command(index_id: int) -> None:
+    """Poll index INDEX_ID again, starting now."""
+    index = _change_index(lambda session: site_index.set_index_active(
+        session, index_id, True, now=utcnow()))
+    click.echo(f"resumed index {index.id}: {index.url} every "
+               f"{format_interval(index.poll_interval_s)}, next due {iso_utc(index.next_due_at)}")
+
+
+@letters_cli.command("remove-index")
+@click.argument("index_id", type=int)
+def remove_index_command(index_id: int) -> None:
+    """Forget index INDEX_ID and its poll log; the counts it read stay in letters' histories."""
+    index = _change_index(lambda session: site_index.remove_index(session, index_id))
+    click.echo(f"removed index {index.id}: {index.url} (the counts it read are kept)")
+
+
+@dataclass(frozen=True)
+class _Changed:
+    id: int
+    url: str
+    poll_interval_s: int
+    next_due_at: datetime | None
+
+
+def _change_index(change: Any) -> _Changed:
+    """Run ``change(session)`` in one transaction; an unknown number is a usage error."""
+    session = session_factory()()
+    try:
+        with session.begin():
+            index = change(session)
+            changed = _Changed(index.id, index.url, index.poll_interval_s, index.next_due_at)
+    except site_index.UnknownIndex as exc:
+        raise click.ClickException(str(exc)) from None
+    return changed
 
 
 def _index_dict(session: Any, index: site_index.SiteIndex) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     Boolean,
@@ -32,6 +33,10 @@ INDEX_LOG_KEEP = 500
 
 class DuplicateIndex(ValueError):
     """That listing URL is polled as an index already."""
+
+
+class UnknownIndex(LookupError):
+    """No site index has that number."""
 
 
 class SiteIndex(Base):
@@ -91,6 +96,43 @@ def add_index(session: Session, *, url: str, kind: str, poll_interval_s: int,
 def site_indexes(session: Session) -> Sequence[SiteIndex]:
     """Every index, in order of creation."""
     return session.scalars(select(SiteIndex).order_by(SiteIndex.id)).all()
+
+
+def index_by_id(session: Session, index_id: int) -> SiteIndex:
+    """The index numbered ``index_id``; UnknownIndex if there is none."""
+    index = session.get(SiteIndex, index_id)
+    if index is None:
+        raise UnknownIndex(f"no index numbered {index_id}")
+    return index
+
+
+def set_index_active(session: Session, index_id: int, active: bool, *,
+                     now: datetime) -> SiteIndex:
+    """Pause (active False) or resume polling; resuming makes the index due at once."""
+    index = index_by_id(session, index_id)
+    if active and not index.active:
+        index.next_due_at = now
+    index.active = active
+    session.flush()
+    return index
+
+
+def remove_index(session: Session, index_id: int) -> SiteIndex:
+    """Forget the index and its poll log; the snapshots it recorded (letters' own rows,
+    citing the archived listing pages) are left as they are."""
+    index = index_by_id(session, index_id)
+    session.execute(delete(IndexPollLog).where(IndexPollLog.site_index_id == index.id))
+    session.delete(index)
+    session.flush()
+    return index
+
+
+def indexes_on_host(session: Session, host: str) -> list[SiteIndex]:
+    """The indexes (active or paused) whose listing is on ``host``."""
+    candidates = session.scalars(select(SiteIndex).where(
+        SiteIndex.url.contains(host, autoescape=True)).order_by(SiteIndex.id))
+    return [index for index in candidates
+            if (urlsplit(index.url).hostname or "").lower() == host.lower()]
 
 
 def claim_due_indexes(session: Session, now: datetime, lease: timedelta) -> list[int]:

@@ -6,6 +6,7 @@ listing page was found to record."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,9 +15,10 @@ from sqlalchemy import select, update
 from werkzeug import Request, Response
 
 from bench.listing import REAL_PETITION, Listing, petition_json, petition_url
-from models import IndexPollLog, Letter, SiteIndex, Snapshot
+from models import Archive, IndexPollLog, Letter, SiteIndex, Snapshot
+from models.base import iso_utc
 from models.db import session_factory
-from models.index import add_index
+from models.index import add_index, remove_index
 from models.queries import newest_snapshot
 from scrapers.adapters.uk_parliament_index import UK_PARLIAMENT_INDEX
 from scrapers.errors import ParseError
@@ -28,12 +30,14 @@ SITE = "https://petition.parliament.uk"
 
 
 class ServedListing:
-    """A Listing on the loopback server; ``broken`` pages answer with a status or bad bytes."""
+    """A Listing on the loopback server; ``broken`` pages answer with a status or bad bytes,
+    and ``before`` runs a page's callable before it answers."""
 
     def __init__(self, httpserver: HTTPServer, counts: dict[int, int | None]):
         self.base = httpserver.url_for("").rstrip("/")
         self.listing = Listing(self.base, counts)
         self.broken: dict[int, tuple[int, bytes]] = {}
+        self.before: dict[int, Callable[[], object]] = {}
         httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
         httpserver.expect_request("/petitions.json").respond_with_handler(self._answer)
         self.requests: list[str] = []
@@ -41,6 +45,7 @@ class ServedListing:
     def _answer(self, request: Request) -> Response:
         number = int(request.args.get("page", "1"))
         self.requests.append(request.full_path)
+        self.before.get(number, lambda: None)()
         status, body = self.broken.get(number, (200, self.listing.page(number)))
         return Response(body, status=status, content_type="application/json")
 
@@ -313,3 +318,116 @@ def test_index_poll_entry_without_a_count_is_never_a_reading_of_zero(app, httpse
     assert newest(app, vanished).reported_count == 500
     assert newest(app, vanished, statuses=("suspect",)).suspect_reason == (
         "the count vanished (was 500)")
+
+
+# --- managing indexes: pause, resume, remove; the admin page; the letter page's line ------
+
+
+def test_letters_pause_resume_and_remove_index_keep_the_counts_read(app, runner,
+                                                                    httpserver) -> None:
+    served = ServedListing(httpserver, {1: 100, 2: 200})
+    letter_id = add_letter(app, served.petition(2))
+    runner.invoke(args=["letters", "add-index", served.url, "--every", "5m"])
+    assert runner.invoke(args=["letters", "poll-index"]).exit_code == 0
+    paused = runner.invoke(args=["letters", "pause-index", "1"])
+    assert paused.output.strip() == f"paused index 1: {served.url}"
+    assert json.loads(runner.invoke(args=["letters", "indexes", "--json"]).output)[0][
+        "active"] is False
+    idle = runner.invoke(args=["letters", "poll-index"])
+    assert idle.output.strip() == "every site index is paused: signwatch letters resume-index ID"
+    assert len(served.requests) == 1  # a paused index is not read
+    resumed = runner.invoke(args=["letters", "resume-index", "1"])
+    with session_factory(app)() as session:
+        index = session.get_one(SiteIndex, 1)
+        assert index.active and index.next_due_at <= datetime.now(UTC)
+    assert resumed.output.strip() == (f"resumed index 1: {served.url} every 5m, "
+                                      f"next due {iso_utc(index.next_due_at)}")
+    removed = runner.invoke(args=["letters", "remove-index", "1"])
+    assert removed.output.strip() == f"removed index 1: {served.url} (the counts it read are kept)"
+    with session_factory(app)() as session:
+        assert session.scalars(select(SiteIndex)).all() == []
+        assert session.scalars(select(IndexPollLog)).all() == []
+        snapshot = newest_snapshot(session, letter_id)
+        assert (snapshot.reported_count, snapshot.source_url) == (200, served.url)
+        assert session.get(Archive, snapshot.archive_sha256) is not None
+
+
+@pytest.mark.parametrize("command", ["pause-index", "resume-index", "remove-index"])
+def test_letters_index_changes_refuse_an_unknown_number(runner, command) -> None:
+    refused = runner.invoke(args=["letters", command, "9"])
+    assert refused.exit_code == 1 and "no index numbered 9" in refused.output
+
+
+def test_index_poll_of_an_index_removed_while_read_keeps_its_readings(app, httpserver,
+                                                                      indexer) -> None:
+    served = ServedListing(httpserver, {n: n for n in range(1, 61)})
+    letter_id = add_letter(app, served.petition(3))
+    index_id = new_index(app, served.url)
+
+    def remove() -> None:
+        with session_factory(app)() as session, session.begin():
+            remove_index(session, index_id)
+
+    served.before[2] = remove
+    result = indexer.poll(index_id)
+    assert (result.outcome, result.pages, result.refreshed) == ("ok", 2, 1)
+    assert newest(app, letter_id).reported_count == 3
+    with session_factory(app)() as session:
+        assert session.scalars(select(IndexPollLog)).all() == []
+
+
+def test_admin_indexes_lists_each_index_with_its_recent_polls(app, editor, httpserver,
+                                                             indexer) -> None:
+    served = ServedListing(httpserver, {n: 10 * n for n in range(1, 61)})
+    add_letter(app, served.petition(55))
+    index_id = new_index(app, served.url)
+    indexer.poll(index_id)
+    served.broken[1] = (404, b"{}")
+    indexer.poll(index_id)
+    page = editor.get("/admin/indexes")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    row = html.split(f'<tr id="index-{index_id}">')[1].split("</tr>")[0]
+    for shown in (served.url, "uk-parliament", "15m", "http_error", "failed polls in a row: 1",
+                  '<td class="num">0</td>'):
+        assert shown in row, row
+    log = html.split(f'id="index-{index_id}-log"')[1]
+    assert log.index("http_error") < log.index("<td>ok</td>")  # newest first
+    assert '<td class="num">2</td>' in log and '<td class="num">404</td>' in log
+    assert 'href="/admin/indexes"' in editor.get("/admin/").get_data(as_text=True)
+
+
+def test_admin_indexes_needs_a_signed_in_editor(client) -> None:
+    response = client.get("/admin/indexes")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fadmin%2Findexes"
+
+
+def test_admin_indexes_render_a_hostile_url_and_error_inert(app, editor) -> None:
+    hostile = f'{SITE}/petitions.json?q="><script>alert(1)</script>'
+    index_id = new_index(app, hostile)
+    with session_factory(app)() as session, session.begin():
+        session.execute(update(SiteIndex).values(
+            last_outcome="parse_error", last_error="<img src=x onerror=alert(2)>"))
+    html = editor.get("/admin/indexes").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert f'id="index-{index_id}"' in html
+
+
+def test_letter_page_says_a_count_came_from_a_site_index(app, client, httpserver,
+                                                         indexer) -> None:
+    served = ServedListing(httpserver, {1: 100, 2: 200})
+    httpserver.expect_request("/petitions/1.json").respond_with_data(
+        petition_json(served.base, 1, 100), content_type="application/json")
+    from_listing, own = add_letter(app, served.petition(2)), add_letter(app, served.petition(1))
+    indexer.poller.poll(own)
+    index_id = new_index(app, served.url)
+    indexer.poll(index_id)
+    with session_factory(app)() as session:
+        slugs = {i: session.get_one(Letter, i).slug for i in (from_listing, own)}
+    line = "a site index listing many petitions' counts"
+    listed = client.get(f"/letters/{slugs[from_listing]}").get_data(as_text=True)
+    assert line in listed and f">{served.url}</a>, <span" in listed.replace("&amp;", "&")
+    assert line not in client.get(f"/letters/{slugs[own]}").get_data(as_text=True)

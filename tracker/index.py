@@ -184,7 +184,9 @@ class IndexPoller:
 
     def _finish(self, result: IndexPollResult, started: datetime, duration_ms: int) -> None:
         with self.poller.writing() as session:
-            index = session.get_one(SiteIndex, result.index_id)
+            index = session.get(SiteIndex, result.index_id)
+            if index is None:
+                return  # removed while it was being read: its readings stand, its log went
             index.last_polled_at, index.last_outcome = started, result.outcome
             index.last_error = result.error[:4000] if result.error else None
             index.consecutive_failures = (0 if result.outcome in INDEX_SUCCESSES

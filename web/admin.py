@@ -1,4 +1,5 @@
-"""Editor pages under /admin/: letters, preview, reviews, rosters, facets, people, logs.
+"""Editor pages under /admin/: letters, preview, reviews, site indexes, rosters, facets,
+people, logs.
 
 Every route here needs a signed-in editor (checked once, before each request of the
 blueprint) and every POST a CSRF token (web.security). GETs only read. Each change goes
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from models import Letter, Person, RosterMatch, Signature, editing, overlap, queries
+from models import index as site_index
 from models.base import utcnow
 from models.db import get_session
 from models.editing import EditError
@@ -41,6 +43,7 @@ from web.forms import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PREVIEW_SIGNERS = 20
+INDEX_LOG_ROWS = 10
 
 
 @bp.before_request
@@ -226,6 +229,15 @@ def polls() -> str:
     session = get_session()
     logs = editing.recent_poll_logs(session)
     return render_template("admin/polls.html", logs=logs, letters=_letters_by_id(logs))
+
+
+@bp.get("/indexes")
+def indexes() -> str:
+    """Each site index with its newest poll-log entries (read-only: the CLI changes them)."""
+    session = get_session()
+    rows = [(index, site_index.latest_index_logs(session, index.id, limit=INDEX_LOG_ROWS))
+            for index in site_index.site_indexes(session)]
+    return render_template("admin/indexes.html", rows=rows, format_interval=format_interval)
 
 
 @bp.get("/snapshots")

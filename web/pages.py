@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -23,8 +24,10 @@ from sqlalchemy.orm import Session
 from models import cache, overlap, reads
 from models.base import utcnow
 from models.db import get_session
+from models.index import indexes_on_host
 from models.letters import Letter, Snapshot
 from models.signers import Person
+from scrapers.index import url_key
 from scrapers.wayback import capture_stamp, stamp_time
 from web import charts
 from web.params import (
@@ -75,6 +78,7 @@ class Citation:
     capture_url: str | None = None  # read from this Wayback Machine capture, not live
     captured_at: datetime | None = None
     partial: bool = False  # a later page of the list had no capture
+    from_index: bool = False  # read from a site index's listing, not the letter's own page
 
 
 def citation(session: Session, letter: Letter, snap: Snapshot | None,
@@ -85,7 +89,17 @@ def citation(session: Session, letter: Letter, snap: Snapshot | None,
     return Citation(reads.headline(snap), snap.observed_at, max(at, snap.observed_at),
                     snap.source_url or letter.url, snap.archive_sha256,
                     reads.page_archives(session, snap.id), snap.capture_url,
-                    captured_at(snap.capture_url, snap.observed_at), bool(snap.partial))
+                    captured_at(snap.capture_url, snap.observed_at), bool(snap.partial),
+                    from_index(session, letter, snap))
+
+
+def from_index(session: Session, letter: Letter, snap: Snapshot) -> bool:
+    """Whether the count was read from a site index's listing page: a page on an index's host
+    that is not the letter's own (``url_key`` compares the two)."""
+    source = snap.source_url
+    if not source or snap.capture_url or url_key(source) == url_key(letter.url):
+        return False
+    return bool(indexes_on_host(session, (urlsplit(source).hostname or "").lower()))
 
 
 def captured_at(capture_url: str | None, observed_at: datetime) -> datetime | None:
