@@ -339,10 +339,13 @@ def prune_poll_log(connection: Connection, letter_id: int, logged_id: int, keep:
     """After entry ``logged_id``: drop the letter's entries beyond the newest ``keep``."""
     if logged_id % PRUNE_EVERY:
         return  # pruning every PRUNE_EVERY-th entry keeps the log bounded at less cost
-    cutoff = connection.scalar(
-        select(PollLog.id).where(PollLog.letter_id == letter_id)
-        .order_by(PollLog.id.desc()).offset(keep).limit(1)
-    )
+    drop_beyond_newest(connection, PollLog.id, PollLog.letter_id, letter_id, keep)
+
+
+def drop_beyond_newest(db: Session | Connection, id_column: Any, owner_column: Any,
+                       owner: int, keep: int) -> None:
+    """Delete the owner's rows of a log table beyond its newest ``keep`` (by id)."""
+    cutoff = db.scalar(select(id_column).where(owner_column == owner)
+                       .order_by(id_column.desc()).offset(keep).limit(1))
     if cutoff is not None:
-        connection.execute(delete(PollLog).where(PollLog.letter_id == letter_id,
-                                                 PollLog.id <= cutoff))
+        db.execute(delete(id_column.table).where(owner_column == owner, id_column <= cutoff))

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
+from models.history import drop_beyond_newest
 from models.letters import DEFAULT_POLL_INTERVAL_S, Letter
 
 INDEX_LOG_KEEP = 500
@@ -160,12 +161,8 @@ def write_index_poll_log(session: Session, entry: IndexPollLog,
     """Log one index poll and drop this index's entries beyond the newest ``keep``."""
     session.add(entry)
     session.flush()
-    cutoff = session.scalar(select(IndexPollLog.id)
-                            .where(IndexPollLog.site_index_id == entry.site_index_id)
-                            .order_by(IndexPollLog.id.desc()).offset(keep).limit(1))
-    if cutoff is not None:
-        session.execute(delete(IndexPollLog).where(
-            IndexPollLog.site_index_id == entry.site_index_id, IndexPollLog.id <= cutoff))
+    drop_beyond_newest(session, IndexPollLog.id, IndexPollLog.site_index_id,
+                       entry.site_index_id, keep)
 
 
 def latest_index_logs(session: Session, index_id: int, limit: int = 10

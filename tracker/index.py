@@ -43,11 +43,11 @@ from scrapers.errors import NoSignersFound, ParseError, SignwatchScrapeError
 from scrapers.fetch import FetchResult
 from scrapers.index import IndexEntry, IndexPage, IndexReader, get_index_reader, url_key
 from tracker import alerts
-from tracker.poll import MAX_BACKOFF, Page, Poller
+from tracker.poll import Page, Poller, failure_backoff
+from tracker.scheduler import CLAIM_LEASE
 
 log = logging.getLogger("signwatch.index")
 MAX_INDEX_PAGES = 100
-CLAIM_LEASE = timedelta(minutes=10)
 PAGE_LIMIT = "page_limit"  # stopped at MAX_INDEX_PAGES with a next link still ahead
 _CHANGED = frozenset({"first", "changed", "confirmed", "replaced"})
 INDEX_SUCCESSES = frozenset({"ok", PAGE_LIMIT})
@@ -191,7 +191,8 @@ class IndexPoller:
             index.last_error = result.error[:4000] if result.error else None
             index.consecutive_failures = (0 if result.outcome in INDEX_SUCCESSES
                                           else index.consecutive_failures + 1)
-            index.next_due_at = self.clock() + _wait(index)
+            index.next_due_at = self.clock() + failure_backoff(index.poll_interval_s,
+                                                               index.consecutive_failures)
             write_index_poll_log(session, IndexPollLog(
                 site_index_id=index.id, started_at=started, duration_ms=duration_ms,
                 outcome=result.outcome, error=index.last_error, http_status=result.http_status,
@@ -212,14 +213,6 @@ def _locked_letters(session: Session, ids: list[int]) -> dict[int, Letter]:
     # FOR UPDATE in id order: a letter's own poll and this page's readings take turns.
     query = select(Letter).where(Letter.id.in_(ids)).order_by(Letter.id).with_for_update()
     return {letter.id: letter for letter in session.scalars(query)}
-
-
-def _wait(index: SiteIndex) -> timedelta:
-    """The interval, or after failures an exponential backoff capped at MAX_BACKOFF."""
-    interval = timedelta(seconds=index.poll_interval_s)
-    if not index.consecutive_failures:
-        return interval
-    return min(interval * 2 ** min(index.consecutive_failures - 1, 10), MAX_BACKOFF)
 
 
 def index_poller_for(app: Flask) -> IndexPoller:

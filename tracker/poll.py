@@ -306,11 +306,19 @@ class Poller:
 
     def _backoff(self, letter: Letter, exc: SignwatchScrapeError) -> timedelta:
         """Exponential backoff with jitter after failures, at least any Retry-After."""
-        base = letter.poll_interval_s * 2 ** min(letter.consecutive_failures - 1, 10)
-        wait = min(timedelta(seconds=base), MAX_BACKOFF) * self.rng.uniform(0.75, 1.0)
+        wait = failure_backoff(letter.poll_interval_s, letter.consecutive_failures)
+        wait *= self.rng.uniform(0.75, 1.0)
         if isinstance(exc, RateLimited) and exc.retry_after:
             wait = max(wait, timedelta(seconds=exc.retry_after))
         return wait
+
+
+def failure_backoff(interval_s: int, failures: int) -> timedelta:
+    """The wait after ``failures`` failures in a row: the interval doubled for each after the
+    first, capped at MAX_BACKOFF (the interval itself after none)."""
+    if failures <= 0:
+        return timedelta(seconds=interval_s)
+    return min(timedelta(seconds=interval_s * 2 ** min(failures - 1, 10)), MAX_BACKOFF)
 
 
 def _facets_day(state: pollstate.PollState, started: datetime) -> date | None:

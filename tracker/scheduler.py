@@ -198,24 +198,18 @@ def build_scheduler(app: Flask, *, defer: bool = False, blocking: bool = False):
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
-    ticker = ticker_for(app, defer=defer)
-    scheduler.add_job(ticker.tick, "interval", id=TICK_JOB_ID,
-                      seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
-                      next_run_time=utcnow(), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
+    from tracker.index import index_poller_for
     from tracker.notify import deliverer_for
 
-    scheduler.add_job(deliverer_for(app).deliver_due, "interval", id=ALERTS_JOB_ID,
-                      seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
-                      next_run_time=utcnow(), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
-    from tracker.index import index_poller_for
-
-    scheduler.add_job(index_poller_for(app).poll_due, "interval", id=INDEX_JOB_ID,
-                      seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
-                      next_run_time=utcnow(), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone=UTC)
+    jobs = {TICK_JOB_ID: ticker_for(app, defer=defer).tick,
+            ALERTS_JOB_ID: deliverer_for(app).deliver_due,
+            INDEX_JOB_ID: index_poller_for(app).poll_due}
+    for job_id, run in jobs.items():
+        scheduler.add_job(run, "interval", id=job_id,
+                          seconds=int(app.config["SCHEDULER_TICK_SECONDS"]),
+                          next_run_time=utcnow(), coalesce=True, max_instances=1,
+                          misfire_grace_time=None)
     return scheduler
 
 
